@@ -1,0 +1,51 @@
+// The record: one imported item (a Slack message, a GitHub comment, a P2 post)
+// as every importer hands it to the engine. SPEC section 2 names the fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lore {
+
+/// One item of company history, independent of where it came from.
+/// Importers fill it; the schema (engine/schema.h) turns it into a Xapian
+/// document. Dates are seconds since the Unix epoch, UTC; 0 means unknown.
+struct Record {
+  std::string id;      ///< globally unique, e.g. "slack:C024BE91L/1355517523.000005"
+  std::string source;  ///< "slack", "github", "p2", or a JSONL record's own
+  std::string kind;    ///< "message", "reply", "post", "issue", ... (SPEC section 2)
+  std::string space;   ///< channel name, "owner/repo", P2 host
+  std::string thread;  ///< id of the conversation's root; empty means the record itself
+  std::string parent;  ///< id of the item this one answers, if any
+  std::string title;
+  std::string author;     ///< display name
+  std::string author_id;  ///< the source's stable user key
+  int64_t date = 0;
+  int64_t updated = 0;
+  std::string url;
+  std::vector<std::string> tags;  ///< P2 tags and categories, GitHub labels
+  std::string state;              ///< "open", "closed", "merged", "resolved", "unresolved" or empty
+  std::string text;               ///< plain text, markup already rendered
+
+  /// Principals that may see the record; empty means public (SPEC section 5).
+  std::vector<std::string> principals;
+  /// Content features for has:, a subset of link, file, image, code, reaction.
+  std::vector<std::string> has;
+  /// Names of people the text mentions, for mentions:.
+  std::vector<std::string> mentions;
+  /// Other names the author goes by (login, real name), so from: finds them.
+  std::vector<std::string> author_aliases;
+  /// Other names the space goes by (a channel id, "repo" for "owner/repo").
+  std::vector<std::string> space_aliases;
+
+  bool bot = false;     ///< written by a bot or integration
+  bool edited = false;  ///< edited after it was first written
+  /// The export says this item was deleted: the engine removes it by id.
+  bool deleted = false;
+
+  /// The thread id, defaulting to the record's own id for a root.
+  const std::string& thread_id() const { return thread.empty() ? id : thread; }
+};
+
+}  // namespace lore

@@ -1,0 +1,45 @@
+// Helpers shared by the test binaries.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "reader.h"
+#include "record.h"
+
+namespace lore::test {
+
+/// The project root (tests run from it; CI puts shared/ beside it).
+inline std::filesystem::path source_root() { return LORE_SOURCE_ROOT; }
+
+/// A path under ../shared/realdata, the real samples nobody here wrote.
+inline std::filesystem::path realdata(std::string_view rel) {
+  return source_root() / ".." / "shared" / "realdata" / std::string(rel);
+}
+
+/// A RecordSink that keeps everything for assertions.
+struct CollectingSink : RecordSink {
+  std::vector<Record> records;
+  std::vector<std::pair<Position, std::string>> rejects;
+  std::vector<std::string> skips;
+  void record(Record&& r) override { records.push_back(std::move(r)); }
+  void reject(const Position& where, std::string_view reason) override {
+    rejects.emplace_back(where, std::string(reason));
+  }
+  void skip(std::string_view category) override { skips.emplace_back(category); }
+
+  const Record* find(std::string_view id) const {
+    for (const auto& r : records)
+      if (r.id == id) return &r;
+    return nullptr;
+  }
+  size_t count_kind(std::string_view kind) const {
+    size_t n = 0;
+    for (const auto& r : records) n += r.kind == kind;
+    return n;
+  }
+};
+
+}  // namespace lore::test

@@ -1,0 +1,1 @@
+# Tests of the wordpress importer; lore_add_test(...) lines go here.
