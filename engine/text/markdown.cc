@@ -143,10 +143,7 @@ class Renderer {
     // reading order.
     std::stable_sort(links_.begin(), links_.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (const auto& [at, url] : links_) {
-      (void)at;
-      detail::add_once(out_.links, url);
-    }
+    for (const auto& link : links_) detail::add_once(out_.links, link.second);
     if (!out_.links.empty()) out_.has_link = true;
     for (auto& m : find_mentions(prose_)) detail::add_once(out_.mentions, m);
   }
