@@ -349,7 +349,10 @@ class Parser {
   Node text(const std::string& s, bool phrase, size_t col, const std::string& prefix = {}) {
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM;
     if (!phrase) flags |= Xapian::QueryParser::FLAG_WILDCARD;
-    std::string input = phrase ? "\"" + s + "\"" : s;
+    // Lowercased so that DEPLOY is stemmed like deploy: Xapian leaves
+    // capitalised words unstemmed, which makes a search case-sensitive.
+    std::string lower = lowercase(s);
+    std::string input = phrase ? "\"" + lower + "\"" : lower;
     Node n;
     try {
       n.query = qp_.parse_query(input, flags, prefix);

@@ -13,6 +13,42 @@ namespace lore {
 
 namespace {
 
+std::string html_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+constexpr size_t kSnippetBytes = 240;
+
+// The passage of `text` that matched, or its start when nothing in it did
+// (a title match, a filter-only query).
+std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
+  std::string s = mset.snippet(text, kSnippetBytes, default_stemmer(),
+                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE |
+                                   Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                               "<mark>", "</mark>", "…");
+  if (!s.empty()) return s;
+  size_t cut = std::min(text.size(), kSnippetBytes);
+  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  std::string head = text.substr(0, cut);
+  if (cut < text.size()) {
+    // End on a word boundary.
+    size_t space = head.find_last_of(" \n");
+    if (space != std::string::npos && space > cut / 2) head.resize(space);
+    return html_escape(head) + "…";
+  }
+  return html_escape(head);
+}
+
 // Counts the facet slots of every document the match considers (all of them:
 // check_at_least is set to the whole database), a tag once per tag.
 class FacetSpy : public Xapian::MatchSpy {
@@ -123,9 +159,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         hit.record = from_document(doc);
         hit.score = it.get_weight();
         hit.thread_matches = req.group == Group::Thread ? it.get_collapse_count() + 1 : 1;
-        hit.snippet = mset.snippet(hit.record.text, 240, default_stemmer(),
-                                   Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                   "<mark>", "</mark>", "…");
+        hit.snippet = make_snippet(mset, hit.record.text);
         result.hits.push_back(std::move(hit));
       }
       if (spy) result.facets = spy->facets(kMaxFacetValues);
@@ -252,9 +286,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
         hit.record = from_document(it.get_document());
         hit.score = it.get_weight();
         hit.thread_matches = it.get_collapse_count() + 1;
-        hit.snippet = m.snippet(hit.record.text, 240, default_stemmer(),
-                                Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE, "<mark>",
-                                "</mark>", "…");
+        hit.snippet = make_snippet(m, hit.record.text);
         result.hits.push_back(std::move(hit));
       }
     });

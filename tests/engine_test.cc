@@ -1,0 +1,511 @@
+// End to end through the engine: import a JSONL fixture with known answers
+// into a temporary index, then check every filter, date boundaries, access
+// control, re-import and edits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "access.h"
+#include "errors.h"
+#include "index_writer.h"
+#include "reader.h"
+#include "record_json.h"
+#include "schema.h"
+#include "searcher.h"
+#include "test_util.h"
+
+namespace lore {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path fixture() { return test::source_root() / "tests" / "fixtures" / "filters.jsonl"; }
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/lore-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+// Imports `file` with the JSONL reader, returning the sink's outcome counts.
+struct ImportCounts {
+  int added = 0, updated = 0, unchanged = 0, removed = 0, rejected = 0;
+};
+
+ImportCounts import(const fs::path& db, const fs::path& file) {
+  struct Sink : RecordSink {
+    IndexWriter writer;
+    ImportCounts counts;
+    explicit Sink(const fs::path& db) : writer(db.string(), 3) {}
+    void record(Record&& r) override {
+      switch (writer.write(r)) {
+        case IndexWriter::Outcome::Added: ++counts.added; break;
+        case IndexWriter::Outcome::Updated: ++counts.updated; break;
+        case IndexWriter::Outcome::Removed: ++counts.removed; break;
+        default: ++counts.unchanged;
+      }
+    }
+    void reject(const Position&, std::string_view) override { ++counts.rejected; }
+    void skip(std::string_view) override {}
+  } sink(db);
+  reader_for(file, "")->read(file, ReaderOptions{}, sink);
+  sink.writer.commit();
+  return sink.counts;
+}
+
+class EngineTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    db_ = (dir_->path / "db").string();
+    setenv("LORE_NOW", "2022-06-16T12:00:00Z", 1);
+    auto counts = import(db_, fixture());
+    ASSERT_EQ(counts.added, 16);
+    ASSERT_EQ(counts.rejected, 0);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    unsetenv("LORE_NOW");
+  }
+
+  static std::set<std::string> ids(const std::string& query, const Access& access = Access::everything()) {
+    Searcher s(db_);
+    SearchRequest req;
+    req.query = query;
+    req.limit = 100;
+    req.group = Group::None;
+    req.access = access;
+    std::set<std::string> out;
+    for (const auto& h : s.search(req).hits) out.insert(h.record.id);
+    return out;
+  }
+  static uint64_t count(const std::string& query, const Access& access = Access::everything()) {
+    return Searcher(db_).count(query, access);
+  }
+
+  static TempDir* dir_;
+  static std::string db_;
+};
+
+TempDir* EngineTest::dir_ = nullptr;
+std::string EngineTest::db_;
+
+const char* S1 = "slack:C100/1614834367.000100";
+const char* S2 = "slack:C100/1614837967.000200";
+const char* S3 = "slack:C100/1614841567.000300";
+const char* S4 = "slack:C200/1617235200.000100";
+const char* S5 = "slack:C200/1617321599.000100";
+const char* S6 = "slack:G300/1619827200.000100";
+const char* S7 = "slack:D400/1619913600.000100";
+const char* G12 = "github:acme/api#12";
+const char* G12C = "github:acme/api#12/comment/9001";
+const char* G13 = "github:acme/api#13";
+const char* G14 = "github:acme/api#14";
+const char* GS1 = "github:acme/secret#1";
+const char* P55 = "p2:blog.acme.example/55";
+const char* P55C = "p2:blog.acme.example/55/comment/7";
+const char* P60 = "p2:blog.acme.example/60";
+const char* N1 = "notes:2022-02-01";
+
+TEST_F(EngineTest, every_filter_matches_exactly_the_documents_it_names) {
+  struct Row {
+    const char* query;
+    std::set<std::string> expected;
+  } rows[] = {
+      {"from:alice", {S1, S6, G12C, GS1, P55}},
+      {"author:alice", {S1, S6, G12C, GS1, P55}},
+      {"from:\"Bo Li\"", {S2, S7, P55C}},
+      {"from:@bo", {S2, S7, P55C, G13, G14}},
+      {"author:U300", {S4, S5}},
+      {"from:ALICE", {S1, S6, G12C, GS1, P55}},
+      {"in:ops", {S1, S2, S3}},
+      {"in:#general", {S4, S5}},
+      {"in:C100", {S1, S2, S3}},
+      {"in:api", {G12, G12C, G13, G14}},
+      {"in:acme/api", {G12, G12C, G13, G14}},
+      {"in:ops in:general", {S1, S2, S3, S4, S5}},
+      {"source:github", {G12, G12C, G13, G14, GS1}},
+      {"source:meetings", {N1}},
+      {"type:issue", {G12, GS1}},
+      {"is:issue", {G12, GS1}},
+      {"is:pr", {G13, G14}},
+      {"type:pull_request", {G13, G14}},
+      {"kind:reply", {S2, S3}},
+      {"is:reply", {S2, S3, G12C, P55C}},
+      {"is:thread", {S1, S2, S3, G12, G12C, P55, P55C}},
+      {"is:open", {G14, GS1}},
+      {"is:closed", {G12}},
+      {"is:merged", {G13}},
+      {"is:open is:merged", {G13, G14, GS1}},
+      {"is:pr is:open", {G14}},
+      {"is:resolved", {P55}},
+      {"is:unresolved", {P60}},
+      {"is:bot", {S3}},
+      {"is:edited", {S2}},
+      {"is:private", {S6, S7, GS1, P60}},
+      {"tag:policy", {G12, G13, GS1}},
+      {"label:\"Ops Team\"", {G12}},
+      {"tag:ops", {P55}},
+      {"tag:policy tag:decision", {G12, G13, GS1, P55}},
+      {"tag:policy is:open", {GS1}},
+      {"has:link", {S1, G12, G13}},
+      {"has:code", {S2}},
+      {"has:image", {G13}},
+      {"has:reaction", {S2}},
+      {"has:file", {}},
+      {"mentions:bo", {S1, G12C}},
+      {"mentions:\"Bo Li\"", {S1}},
+      {"title:freeze", {G12, G13, P55}},
+      {"thread:slack:C100/1614834367.000100", {S1, S2, S3}},
+      {"id:github:acme/api#13", {G13}},
+      {"-in:ops source:slack", {S4, S5, S6, S7}},
+      {"NOT source:slack NOT source:github", {P55, P55C, P60, N1}},
+      {"(in:ops OR in:api) is:reply", {S2, S3, G12C}},
+      {"source:p2 OR is:bot", {P55, P55C, P60, S3}},
+      {"in:ops from:alice", {S1}},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(ids(row.query), row.expected) << row.query;
+    EXPECT_EQ(count(row.query), row.expected.size()) << row.query;
+  }
+}
+
+TEST_F(EngineTest, date_filters_keep_the_spec_boundaries) {
+  struct Row {
+    const char* query;
+    std::set<std::string> expected;
+  } rows[] = {
+      {"on:2021-04-01", {S4, S5}},
+      {"during:2021-04-01", {S4, S5}},
+      {"date:2021-04-01", {S4, S5}},
+      {"after:2021-03-31 before:2021-04-02", {S4, S5}},
+      {"after:2021-04-01", {S6, S7, GS1, G14, P55, P55C, P60, N1}},
+      {"before:2021-04-01", {S1, S2, S3, G12, G12C, G13}},
+      {"date:2021-04-01..2021-05-01", {S4, S5, S6}},
+      {"date:2022..", {G14, P60, N1}},
+      {"date:..2021-03", {S1, S2, S3, G12, G12C, G13}},
+      {"during:2021-03", {S1, S2, S3, G12, G12C, G13}},
+      {"after:2021-03-04 before:2021-03-07", {G12, G12C}},
+      {"on:2021-03-04", {S1, S2, S3}},
+      {"on:2021-04-01 on:2021-05-01", {S4, S5, S6}},
+      {"before:2021", {}},
+      {"after:2022", {}},
+      // LORE_NOW is 2022-06-16T12:00:00Z.
+      {"on:today", {}},
+      {"on:yesterday", {G14}},
+      {"after:2d", {G14}},
+      {"after:1y", {G14, P55, P55C, P60, N1}},
+      {"date:3m..", {G14}},
+      {"during:2w", {}},
+      {"after:5m before:4m", {N1}},
+  };
+  for (const auto& row : rows) {
+    EXPECT_EQ(ids(row.query), row.expected) << row.query;
+    EXPECT_EQ(count(row.query), row.expected.size()) << row.query;
+  }
+  EXPECT_EQ(count("during:2021"), 13u);
+}
+
+TEST_F(EngineTest, free_text_is_stemmed_and_takes_phrases_operators_and_wildcards) {
+  EXPECT_EQ(ids("deploy freeze"), (std::set<std::string>{S1, S2, G12, P55}));
+  EXPECT_EQ(ids("\"deploy freeze\""), (std::set<std::string>{S1, G12, P55}));
+  EXPECT_EQ(ids("DEPLOY AND freeze"), (std::set<std::string>{S1, S2, G12, P55}));
+  EXPECT_EQ(ids("heron"), (std::set<std::string>{S6, GS1}));
+  EXPECT_EQ(ids("offsite OR hotfixes"), (std::set<std::string>{S5, P60, N1, P55C}));
+  EXPECT_EQ(ids("migrat*"), (std::set<std::string>{S1, S2, G12, G14, P55, N1}));
+  EXPECT_EQ(ids("migration -tests"), (std::set<std::string>{S1, S2, G12, P55, N1}));
+  EXPECT_EQ(ids("migration NOT tests"), (std::set<std::string>{S1, S2, G12, P55, N1}));
+  EXPECT_EQ(ids("freeze in:ops"), (std::set<std::string>{S1, S2}));
+  EXPECT_EQ(ids("title:\"freeze policy\""), (std::set<std::string>{G12, G13}));
+  EXPECT_EQ(ids("title:Freeze"), (std::set<std::string>{G12, G13, P55}));
+}
+
+TEST_F(EngineTest, a_query_that_cannot_be_parsed_is_an_error_pointing_at_it) {
+  struct Row {
+    const char* query;
+    const char* message;
+  } rows[] = {
+      {"deploy (freeze", "unbalanced \"(\" at column 8"},
+      {"deploy freeze)", "unbalanced \")\" at column 14"},
+      {"\"deploy freeze", "unterminated \"phrase\" at column 1"},
+      {"form:alice", "unknown filter \"form:\" at column 1"},
+      {"after:tomorrow", "cannot read date \"tomorrow\" in after: at column 1"},
+      {"on:2021-02-30", "no such date \"2021-02-30\" in on: at column 1"},
+      {"has:dog", "unknown has: value \"dog\" at column 1"},
+      {"is:purple", "unknown is: value \"purple\" at column 1"},
+      {"deploy AND", "\"AND\" needs something after it at column 8"},
+      {"OR deploy", "\"OR\" needs something before it at column 1"},
+      {"in:", "filter \"in:\" has no value at column 1"},
+      {"date:..", "date: needs at least one end of the range at column 1"},
+      {"()", "empty parentheses at column 1"},
+  };
+  for (const auto& row : rows) {
+    try {
+      count(row.query);
+      ADD_FAILURE() << "no error for " << row.query;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.exit_code(), ExitCode::Usage) << row.query;
+      EXPECT_EQ(std::string(e.what()), std::string("cannot parse query: ") + row.message) << row.query;
+    }
+  }
+  // URLs and times are text, not filters.
+  EXPECT_EQ(count("https://wiki.example/freeze"), 1u);
+  EXPECT_EQ(count("10:30"), 0u);
+}
+
+TEST_F(EngineTest, restricted_documents_never_show_to_callers_without_their_principal) {
+  const Access anyone = Access::public_only();
+  const Access alice = Access::parse("slack:U100");
+  const Access carol = Access::parse("slack:U300");
+  const Access secret_repo = Access::parse("github:acme/secret");
+  const Access all = Access::parse("*");
+
+  EXPECT_EQ(count("", anyone), 12u);
+  EXPECT_EQ(count("", alice), 14u);
+  EXPECT_EQ(count("", carol), 13u);
+  EXPECT_EQ(count("", all), 16u);
+  EXPECT_EQ(count("", Access::parse("slack:U100,p2:blog.acme.example")), 15u);
+
+  EXPECT_EQ(ids("heron", anyone), std::set<std::string>{});
+  EXPECT_EQ(count("heron", anyone), 0u);
+  EXPECT_EQ(ids("heron", alice), std::set<std::string>{S6});
+  EXPECT_EQ(ids("heron", secret_repo), std::set<std::string>{GS1});
+  EXPECT_EQ(ids("is:private", anyone), std::set<std::string>{});
+  EXPECT_EQ(ids("salary", carol), std::set<std::string>{});
+  EXPECT_EQ(ids("salary", alice), std::set<std::string>{S7});
+
+  Searcher s(db_);
+  EXPECT_FALSE(s.document(GS1, anyone).has_value());
+  EXPECT_TRUE(s.document(GS1, secret_repo).has_value());
+  EXPECT_TRUE(s.thread(S6, anyone).empty());
+  EXPECT_EQ(s.thread(S6, carol).size(), 1u);
+
+  // Facets count only what the caller may see.
+  SearchRequest req;
+  req.query = "tag:policy";
+  req.facets = true;
+  req.access = anyone;
+  auto result = s.search(req);
+  ASSERT_TRUE(result.facets.has_value());
+  for (const auto& [name, counts] : result.facets->by_name)
+    for (const auto& [value, n] : counts) {
+      EXPECT_NE(value, "acme/secret") << name;
+      if (name == "tag" && value == "policy") EXPECT_EQ(n, 2u);
+    }
+  // Stats too.
+  Stats st = s.stats(anyone);
+  EXPECT_EQ(st.documents, 12u);
+  for (const auto& [name, counts] : st.by.by_name)
+    for (const auto& [value, n] : counts) EXPECT_TRUE(value != "leadership" && value != "acme/secret") << value;
+}
+
+TEST_F(EngineTest, thread_grouping_returns_each_conversation_once_with_its_match_count) {
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "freeze OR deploy OR frozen";
+  req.limit = 50;
+  auto grouped = s.search(req);
+  std::set<std::string> threads;
+  for (const auto& h : grouped.hits) {
+    EXPECT_TRUE(threads.insert(h.record.thread_id()).second) << "thread shown twice: " << h.record.thread_id();
+    if (h.record.thread_id() == S1) EXPECT_EQ(h.thread_matches, 3u);
+  }
+  EXPECT_TRUE(threads.count(S1));
+  req.group = Group::None;
+  auto flat = s.search(req);
+  EXPECT_GT(flat.hits.size(), grouped.hits.size());
+}
+
+TEST_F(EngineTest, facets_count_every_match_and_each_tag) {
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "";
+  req.query = "source:github";
+  req.facets = true;
+  req.limit = 1;
+  auto r = s.search(req);
+  ASSERT_TRUE(r.facets);
+  std::map<std::string, std::map<std::string, uint64_t>> f;
+  for (const auto& [name, counts] : r.facets->by_name)
+    for (const auto& [v, n] : counts) f[name][v] = n;
+  EXPECT_EQ(f["source"]["github"], 5u);
+  EXPECT_EQ(f["kind"]["issue"], 2u);
+  EXPECT_EQ(f["kind"]["pull_request"], 2u);
+  EXPECT_EQ(f["tag"]["policy"], 3u);
+  EXPECT_EQ(f["tag"]["Ops Team"], 1u);
+  EXPECT_EQ(f["space"]["acme/api"], 4u);
+  EXPECT_EQ(f["year"]["2021"], 4u);
+  EXPECT_EQ(f["year"]["2022"], 1u);
+}
+
+TEST_F(EngineTest, snippets_highlight_matches_and_escape_html) {
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "salary";
+  req.access = Access::parse("slack:U200");
+  auto r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet, "Can we talk about my <mark>salary</mark> review?");
+  // A filter-only query shows the start of the text.
+  req.query = "id:github:acme/api#13";
+  req.access = Access::everything();
+  r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet, "Adds FREEZE.md with an image ![diagram](https://x.example/d.png)");
+}
+
+TEST_F(EngineTest, sort_orders) {
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "source:p2";
+  req.group = Group::None;
+  req.sort = Sort::Newest;
+  auto r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 3u);
+  EXPECT_EQ(r.hits[0].record.id, P60);
+  EXPECT_EQ(r.hits[2].record.id, P55);
+  req.sort = Sort::Oldest;
+  r = s.search(req);
+  EXPECT_EQ(r.hits[0].record.id, P55);
+  req.limit = 1;
+  req.offset = 1;
+  r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].record.id, P55C);
+}
+
+TEST_F(EngineTest, thread_and_show_give_back_what_was_imported) {
+  Searcher s(db_);
+  auto thread = s.thread(S3, Access::everything());
+  ASSERT_EQ(thread.size(), 3u);
+  EXPECT_EQ(thread[0].id, S1);
+  EXPECT_EQ(thread[1].id, S2);
+  EXPECT_EQ(thread[2].id, S3);
+  auto doc = s.document(G12, Access::everything());
+  ASSERT_TRUE(doc);
+  EXPECT_EQ(doc->title, "Deploy freeze policy for migrations");
+  EXPECT_EQ(doc->tags, (std::vector<std::string>{"policy", "Ops Team"}));
+  EXPECT_EQ(doc->updated, 1615370400);
+  EXPECT_EQ(doc->has, (std::vector<std::string>{"link"}));
+}
+
+TEST(index_writer_test, reimport_changes_nothing_and_edits_replace) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  auto first = import(db, fixture());
+  EXPECT_EQ(first.added, 16);
+  Stats before = Searcher(db).stats(Access::everything());
+  auto second = import(db, fixture());
+  EXPECT_EQ(second.added, 0);
+  EXPECT_EQ(second.updated, 0);
+  EXPECT_EQ(second.unchanged, 16);
+  Stats after = Searcher(db).stats(Access::everything());
+  EXPECT_EQ(after.documents, before.documents);
+  EXPECT_EQ(after.last_import, before.last_import);
+  EXPECT_EQ(after.by.by_name, before.by.by_name);
+
+  // An edited record replaces the old text; a deleted one goes.
+  fs::path edit = dir.path / "edit.jsonl";
+  {
+    std::ofstream out(edit);
+    out << R"({"id":"slack:C200/1617235200.000100","source":"slack","kind":"message","space":"general","author":"Carol Diaz","author_id":"U300","date":"2021-04-01T00:00:00Z","text":"Welcome aboard! Lunch moved to one o'clock.","edited":true})"
+        << "\n"
+        << R"({"id":"notes:2022-02-01","source":"meetings","kind":"post","date":"2022-02-01T15:00:00Z","text":"","deleted":true})"
+        << "\n";
+  }
+  auto third = import(db, edit);
+  EXPECT_EQ(third.updated, 1);
+  EXPECT_EQ(third.removed, 1);
+  Searcher s(db);
+  EXPECT_EQ(s.count("lunch noon", Access::everything()), 0u);
+  EXPECT_EQ(s.count("lunch moved", Access::everything()), 1u);
+  EXPECT_EQ(s.count("is:edited", Access::everything()), 2u);
+  EXPECT_EQ(s.count("", Access::everything()), 15u);
+  EXPECT_FALSE(s.document("notes:2022-02-01", Access::everything()));
+}
+
+TEST(index_writer_test, an_older_version_never_overwrites_a_newer_one) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  fs::path newer = dir.path / "newer.jsonl", older = dir.path / "older.jsonl";
+  std::ofstream(newer) << R"({"id":"github:o/r#1","source":"github","kind":"issue","date":"2021-01-01T00:00:00Z","updated":"2021-02-01T00:00:00Z","state":"closed","text":"fixed"})"
+                       << "\n";
+  std::ofstream(older) << R"({"id":"github:o/r#1","source":"github","kind":"issue","date":"2021-01-01T00:00:00Z","updated":"2021-01-15T00:00:00Z","state":"open","text":"broken"})"
+                       << "\n";
+  import(db, newer);
+  auto r = import(db, older);
+  EXPECT_EQ(r.updated, 0);
+  Searcher s(db);
+  EXPECT_EQ(s.document("github:o/r#1", Access::everything())->state, "closed");
+}
+
+TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
+  std::set<std::string> prefixes;
+  std::set<Xapian::valueno> slots;
+  for (const auto& f : kFields) {
+    if (!f.prefix.empty()) EXPECT_TRUE(prefixes.insert(std::string(f.prefix)).second) << f.name;
+    if (f.slot != kNoSlot) EXPECT_TRUE(slots.insert(f.slot).second) << f.name;
+    if (!(f.flags & kInternal)) EXPECT_EQ(field_by_name(f.name), &f) << f.name;
+    EXPECT_EQ(&field(f.id), &f);
+  }
+  // No prefix is a prefix of another's, so terms cannot be mistaken (A vs the
+  // author word prefix is the one deliberate exception: XA: starts with X).
+  for (const auto& a : prefixes)
+    for (const auto& b : prefixes)
+      if (a != b && a != "Q") EXPECT_NE(b.rfind(a, 0), 0u) << a << " is a prefix of " << b;
+  EXPECT_EQ(prefixes.count(std::string(kAuthorWordPrefix)), 0u);
+  EXPECT_EQ(field_by_name("label"), &field(Field::Tag));
+  EXPECT_EQ(field_by_name("author"), &field(Field::Author));
+  EXPECT_EQ(field_by_name("nonsense"), nullptr);
+}
+
+TEST(schema_test, long_terms_are_hashed_within_the_limit) {
+  std::string long_id(400, 'x');
+  std::string t = term(Field::Id, long_id);
+  EXPECT_LE(t.size(), 245u);
+  EXPECT_NE(t, term(Field::Id, long_id + "y"));
+  EXPECT_EQ(t, term(Field::Id, long_id));
+  EXPECT_EQ(term(Field::Space, "General"), "XIN:general");
+  EXPECT_EQ(term(Field::Access, "slack:U1"), "XR:slack:U1");
+}
+
+TEST(record_json_test, round_trips_every_field) {
+  Record r;
+  r.id = "github:o/r#1/comment/2";
+  r.source = "github";
+  r.kind = "issue_comment";
+  r.space = "o/r";
+  r.thread = "github:o/r#1";
+  r.parent = "github:o/r#1";
+  r.title = "";
+  r.author = "ana";
+  r.author_id = "42";
+  r.date = 1614834367;
+  r.updated = 1614834400;
+  r.url = "https://github.com/o/r/issues/1#issuecomment-2";
+  r.tags = {"bug"};
+  r.state = "open";
+  r.text = "line one\nline \"two\"";
+  r.principals = {"github:o/r"};
+  r.has = {"link"};
+  r.mentions = {"bo"};
+  r.author_aliases = {"Ana B"};
+  r.bot = true;
+  r.edited = true;
+  std::string json = record_to_json(r);
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  Record back;
+  ASSERT_EQ(record_from_json(d, back), "");
+  EXPECT_EQ(record_to_json(back), json);
+}
+
+}  // namespace
+}  // namespace lore
