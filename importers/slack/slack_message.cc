@@ -126,6 +126,7 @@ class BlockRenderer {
               elements(cell);
             else
               text_object(cell);
+            while (!out_.text.empty() && out_.text.back() == '\n') out_.text.pop_back();
           }
         }
     } else if (type == "image") {
@@ -535,6 +536,12 @@ void emit_messages(const Value& messages, const std::string& file, const SlackCo
     std::string why;
     switch (convert_message(m, conv, dir, options, r, why)) {
       case Outcome::Record:
+        if (r.text.size() > options.limits.max_record_bytes) {
+          sink.reject(Position{file, 0, 0, "message " + std::to_string(n)},
+                      "text of " + std::to_string(r.text.size()) + " bytes is larger than the cap of " +
+                          std::to_string(options.limits.max_record_bytes));
+          break;
+        }
         sink.record(std::move(r));
         break;
       case Outcome::Skip:

@@ -10,6 +10,10 @@
 #include <map>
 #include <set>
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "errors.h"
 #include "record_json.h"
 #include "test_util.h"
@@ -441,6 +445,80 @@ TEST(slack_reader_test, private_conversations_get_principals) {
   EXPECT_EQ(broadcast->thread, root_msg->id);
   EXPECT_EQ(broadcast->text, "everyone should see this");
   EXPECT_EQ(broadcast->author, "Micah Stubbs");
+}
+
+// Entries a tree refuses are reported, one reject each, and the rest imports.
+TEST(slack_reader_test, refused_entries_are_rejected) {
+  TempDir tmp;
+  fs::path copy = writable_copy(kSlackdump / "source_export_dir", tmp.path / "export");
+  fs::create_symlink("/etc/passwd", copy / "B75B4C7" / "2025-01-30.json");
+  auto sink = import(copy);
+  ASSERT_EQ(sink.rejects.size(), 1u);
+  EXPECT_EQ(sink.rejects[0].first.file, (copy / "B75B4C7" / "2025-01-30.json").string());
+  EXPECT_EQ(sink.rejects[0].second, "symbolic link not followed");
+  EXPECT_EQ(sink.records.size(), 15u);
+
+  // In a zip: a name that climbs out of the export.
+  fs::create_directories(tmp.path / "evil" / "x");
+  write_file(tmp.path / "evil" / "x" / "2025-01-30.json", "[]");
+  fs::remove(copy / "B75B4C7" / "2025-01-30.json");
+  fs::path zip = tmp.path / "export.zip";
+  zip_folder(copy, zip);
+  {
+    struct archive* a = archive_write_new();
+    archive_write_set_format_zip(a);
+    ASSERT_EQ(archive_write_open_filename(a, (tmp.path / "climb.zip").c_str()), ARCHIVE_OK);
+    for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+             {"users.json", read_file(copy / "users.json")},
+             {"channels.json", read_file(copy / "channels.json")},
+             {"../B75B4C7/2025-01-10.json", read_file(copy / "B75B4C7" / "2025-01-10.json")},
+             {"B75B4C7/2025-01-11.json", read_file(copy / "B75B4C7" / "2025-01-11.json")}}) {
+      struct archive_entry* e = archive_entry_new();
+      archive_entry_set_pathname(e, name.c_str());
+      archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+      archive_entry_set_filetype(e, AE_IFREG);
+      archive_entry_set_perm(e, 0644);
+      archive_write_header(a, e);
+      archive_write_data(a, content.data(), content.size());
+      archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+  }
+  auto climbed = import(tmp.path / "climb.zip");
+  ASSERT_EQ(climbed.rejects.size(), 1u);
+  EXPECT_EQ(climbed.rejects[0].first.file, (tmp.path / "climb.zip").string() + ":../B75B4C7/2025-01-10.json");
+  EXPECT_EQ(climbed.rejects[0].second, "name is absolute or climbs out with '..'");
+  auto whole = import(zip);
+  EXPECT_TRUE(whole.rejects.empty());
+  EXPECT_EQ(whole.records.size(), 15u);
+  EXPECT_LT(climbed.records.size(), whole.records.size());
+  EXPECT_GT(climbed.records.size(), 0u);
+}
+
+// A message whose text is empty is rendered from its Block Kit blocks
+// (zulip's captured message, its "text" removed).
+TEST(slack_reader_test, blocks_render_when_text_is_empty) {
+  rapidjson::Document doc;
+  doc.Parse(read_file(kZulip / "exported_messages_fixtures" / "message_with_varying_block_types.json").c_str());
+  ASSERT_TRUE(doc.IsObject());
+  doc.RemoveMember("text");
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  doc.Accept(w);
+  TempDir tmp;
+  write_file(tmp.path / "users.json", "[]");
+  write_file(tmp.path / "general" / "2026-01-01.json", "[" + std::string(buf.GetString()) + "]");
+  auto sink = import(tmp.path);
+  ASSERT_EQ(sink.records.size(), 1u);
+  EXPECT_EQ(sink.records[0].text,
+            "Hello there, I am a basic rich text block!\n"
+            "Hello there, I am a bold rich text block!\n"
+            "This is a mrkdwn section block :ghost: *this is bold*, and ~this is crossed out~, and this is a link\n"
+            "This is a header block\n"
+            "Header 1 | Header 2\n"
+            "Datum 1 | Datum 2");
+  EXPECT_TRUE(has(sink.records[0].has, "link"));
 }
 
 // ---------------------------------------------------------------- detection
