@@ -1,0 +1,46 @@
+#include "access.h"
+
+#include <algorithm>
+
+#include "schema.h"
+
+namespace lore {
+
+Access Access::parse(std::string_view s) {
+  Access a;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string p(s.substr(start, end - start));
+    while (!p.empty() && p.front() == ' ') p.erase(0, 1);
+    while (!p.empty() && p.back() == ' ') p.pop_back();
+    if (p == "*")
+      a.all = true;
+    else if (!p.empty())
+      a.principals.push_back(p);
+    start = end + 1;
+  }
+  return a;
+}
+
+bool Access::may_see(const Record& r) const {
+  if (all || r.principals.empty()) return true;
+  for (const auto& p : r.principals)
+    if (std::find(principals.begin(), principals.end(), p) != principals.end()) return true;
+  return false;
+}
+
+Xapian::Query access_filter(const Access& access) {
+  if (access.all) return Xapian::Query::MatchAll;
+  std::vector<Xapian::Query> allowed{Xapian::Query(std::string(field(Field::Public).prefix))};
+  for (const auto& p : access.principals) allowed.emplace_back(term(Field::Access, p));
+  return Xapian::Query(Xapian::Query::OP_OR, allowed.begin(), allowed.end());
+}
+
+Xapian::Query restrict(const Xapian::Query& query, const Access& access) {
+  if (access.all) return query;
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, access_filter(access));
+}
+
+}  // namespace lore

@@ -1,0 +1,579 @@
+#include "query_parser.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "dates.h"
+#include "errors.h"
+#include "schema.h"
+
+namespace lore {
+
+int64_t clock_now() {
+  if (const char* env = std::getenv("LORE_NOW"); env && *env)
+    if (auto t = parse_iso8601(env)) return *t;
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+enum class Tok { Word, Phrase, Filter, LParen, RParen, And, Or, Not, Minus, End };
+
+struct Token {
+  Tok type;
+  std::string text;   // word, phrase body, or filter value
+  std::string name;   // filter name
+  bool quoted = false;  // filter value was "quoted"
+  size_t column;      // 1-based
+};
+
+[[noreturn]] void fail(const std::string& message, size_t column, const std::string& hint = {}) {
+  throw Error(Error::Code::Query, "cannot parse query: " + message + " at column " + std::to_string(column), hint);
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Filter names the language knows, beyond the schema's own names.
+bool known_filter(std::string_view name) {
+  static const char* extra[] = {"on", "during", "after", "before"};
+  for (auto e : extra)
+    if (name == e) return true;
+  return field_by_name(name) != nullptr;
+}
+
+std::string filter_list() {
+  std::string out;
+  for (const auto& f : kFields) {
+    if (f.flags & kInternal || f.id == Field::Text) continue;
+    out += (out.empty() ? "" : " ") + std::string(f.name) + ":";
+    for (auto a : f.aliases)
+      if (!a.empty()) out += " " + std::string(a) + ":";
+  }
+  return out + " on: during:";
+}
+
+std::vector<Token> tokenize(std::string_view q) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < q.size()) {
+    if (is_space(q[i])) {
+      ++i;
+      continue;
+    }
+    size_t col = i + 1;
+    char c = q[i];
+    if (c == '(') {
+      out.push_back({Tok::LParen, "(", "", false, col});
+      ++i;
+      continue;
+    }
+    if (c == ')') {
+      out.push_back({Tok::RParen, ")", "", false, col});
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      size_t end = q.find('"', i + 1);
+      if (end == std::string_view::npos) fail("unterminated \"phrase\"", col, "close the quote or remove it");
+      out.push_back({Tok::Phrase, std::string(q.substr(i + 1, end - i - 1)), "", true, col});
+      i = end + 1;
+      continue;
+    }
+    if (c == '-' && i + 1 < q.size() && !is_space(q[i + 1]) && q[i + 1] != ')' &&
+        (out.empty() || out.back().type != Tok::Word || i == 0 || is_space(q[i - 1]) || q[i - 1] == '(')) {
+      out.push_back({Tok::Minus, "-", "", false, col});
+      ++i;
+      continue;
+    }
+    // A word runs to whitespace, a parenthesis or a quote.
+    size_t j = i;
+    while (j < q.size() && !is_space(q[j]) && q[j] != '(' && q[j] != ')' && q[j] != '"') ++j;
+    std::string word(q.substr(i, j - i));
+    // name:value, when name is all letters and the value does not start with "//" (a URL).
+    size_t colon = word.find(':');
+    bool letters = colon != std::string::npos && colon > 0 &&
+                   std::all_of(word.begin(), word.begin() + colon, [](char ch) {
+                     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+                   });
+    if (letters && word.compare(colon + 1, 2, "//") != 0) {
+      std::string name = lowercase(std::string_view(word).substr(0, colon));
+      if (!known_filter(name))
+        fail("unknown filter \"" + name + ":\"", col, "filters: " + filter_list());
+      Token t{Tok::Filter, word.substr(colon + 1), name, false, col};
+      if (t.text.empty() && j < q.size() && q[j] == '"') {
+        size_t end = q.find('"', j + 1);
+        if (end == std::string_view::npos) fail("unterminated \"phrase\"", j + 1, "close the quote or remove it");
+        t.text = std::string(q.substr(j + 1, end - j - 1));
+        t.quoted = true;
+        j = end + 1;
+      }
+      if (t.text.empty()) fail("filter \"" + name + ":\" has no value", col, "e.g. " + name + ":something");
+      out.push_back(std::move(t));
+      i = j;
+      continue;
+    }
+    if (word == "AND")
+      out.push_back({Tok::And, word, "", false, col});
+    else if (word == "OR")
+      out.push_back({Tok::Or, word, "", false, col});
+    else if (word == "NOT")
+      out.push_back({Tok::Not, word, "", false, col});
+    else
+      out.push_back({Tok::Word, word, "", false, col});
+    i = j;
+  }
+  out.push_back({Tok::End, "", "", false, q.size() + 1});
+  return out;
+}
+
+// One node of the parse: a query with its s-expression, and whether it is a
+// pure filter (no free text, so it restricts but does not score).
+struct Node {
+  Xapian::Query query;
+  std::string tree;
+  bool filter = false;
+  std::string group;  // filters of the same group are ORed
+  bool empty() const { return query.empty(); }
+};
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A calendar period [start, end).
+struct Period {
+  int64_t start, end;
+};
+
+class Parser {
+ public:
+  Parser(std::vector<Token> toks, const Xapian::Database& db, int64_t now) : toks_(std::move(toks)), now_(now) {
+    qp_.set_database(db);
+    qp_.set_stemmer(default_stemmer());
+    qp_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp_.set_default_op(Xapian::Query::OP_AND);
+    qp_.set_max_expansion(500, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  }
+
+  ParsedQuery run() {
+    if (toks_.front().type == Tok::End) return {Xapian::Query::MatchAll, "(all)", false};
+    Node n = parse_or();
+    if (peek().type == Tok::RParen) fail("unbalanced \")\"", peek().column, "remove it or add a \"(\" before");
+    if (peek().type != Tok::End) fail("unexpected \"" + peek().text + "\"", peek().column);
+    ParsedQuery out;
+    out.tree = n.tree;
+    out.has_text = has_text_;
+    if (n.filter)
+      out.query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, n.query, 0.0);
+    else
+      out.query = n.query;
+    if (out.query.empty()) out.query = Xapian::Query::MatchNothing;
+    return out;
+  }
+
+ private:
+  const Token& peek() const { return toks_[pos_]; }
+  const Token& next() { return toks_[pos_++]; }
+
+  Node parse_or() {
+    Node left = parse_and();
+    while (peek().type == Tok::Or) {
+      size_t col = next().column;
+      if (starts_operand(peek().type) == false) fail("\"OR\" needs something after it", col);
+      Node right = parse_and();
+      left = combine_or(std::move(left), std::move(right));
+    }
+    return left;
+  }
+
+  static bool starts_operand(Tok t) {
+    return t == Tok::Word || t == Tok::Phrase || t == Tok::Filter || t == Tok::LParen || t == Tok::Not ||
+           t == Tok::Minus;
+  }
+
+  Node combine_or(Node a, Node b) {
+    Node n;
+    n.filter = a.filter && b.filter;
+    n.tree = "(or " + a.tree + " " + b.tree + ")";
+    auto scored = [](const Node& x) {
+      // A filter ORed with text must not outscore the text.
+      return x.filter ? Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, x.query, 0.0) : x.query;
+    };
+    n.query = n.filter ? Xapian::Query(Xapian::Query::OP_OR, a.query, b.query)
+                       : Xapian::Query(Xapian::Query::OP_OR, scored(a), scored(b));
+    return n;
+  }
+
+  // A sequence joined by AND (explicit or implied): free text ANDed, filters
+  // grouped, negations subtracted.
+  Node parse_and() {
+    std::vector<Node> positive, negative;
+    std::vector<Node> filters;
+    bool first = true;
+    for (;;) {
+      const Token& t = peek();
+      if (t.type == Tok::And) {
+        if (first) fail("\"AND\" needs something before it", t.column);
+        next();
+        if (!starts_operand(peek().type)) fail("\"AND\" needs something after it", t.column);
+        continue;
+      }
+      if (!starts_operand(t.type)) {
+        if (first) {
+          if (t.type == Tok::End) fail("the query ends where a word was expected", t.column);
+          if (t.type == Tok::RParen) fail("empty parentheses or unbalanced \")\"", t.column);
+          fail("\"" + t.text + "\" needs something before it", t.column);
+        }
+        break;
+      }
+      first = false;
+      bool negated = false;
+      while (peek().type == Tok::Not || peek().type == Tok::Minus) {
+        size_t col = next().column;
+        negated = !negated;
+        if (!starts_operand(peek().type)) fail("\"NOT\" or \"-\" needs something after it", col);
+      }
+      Node n = parse_primary();
+      if (n.empty() && n.tree.empty()) continue;  // a word with nothing indexable in it
+      if (negated)
+        negative.push_back(std::move(n));
+      else if (n.filter && !n.group.empty())
+        filters.push_back(std::move(n));
+      else if (n.filter)
+        filters.push_back(std::move(n));
+      else
+        positive.push_back(std::move(n));
+    }
+    return assemble(std::move(positive), std::move(filters), std::move(negative));
+  }
+
+  Node assemble(std::vector<Node> positive, std::vector<Node> filters, std::vector<Node> negative) {
+    // Group filters: same group ORed, groups ANDed.
+    std::vector<std::pair<std::string, std::vector<Node>>> groups;
+    for (auto& f : filters) {
+      std::string g = f.group.empty() ? "#" + std::to_string(groups.size()) : f.group;
+      auto it = std::find_if(groups.begin(), groups.end(), [&](auto& p) { return p.first == g; });
+      if (it == groups.end())
+        groups.push_back({g, {std::move(f)}});
+      else
+        it->second.push_back(std::move(f));
+    }
+    std::vector<Xapian::Query> group_queries;
+    std::string filter_tree;
+    for (auto& [g, nodes] : groups) {
+      std::vector<Xapian::Query> qs;
+      std::string t;
+      for (auto& n : nodes) {
+        qs.push_back(n.query);
+        t += (t.empty() ? "" : " ") + n.tree;
+      }
+      group_queries.push_back(qs.size() == 1 ? qs[0] : Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end()));
+      filter_tree += (filter_tree.empty() ? "" : " ") + (nodes.size() == 1 ? t : "(or " + t + ")");
+    }
+    Node out;
+    std::string tree;
+    std::vector<Xapian::Query> pos;
+    for (auto& p : positive) {
+      pos.push_back(p.query);
+      tree += (tree.empty() ? "" : " ") + p.tree;
+    }
+    std::optional<Xapian::Query> filter;
+    if (!group_queries.empty())
+      filter = group_queries.size() == 1 ? group_queries[0]
+                                         : Xapian::Query(Xapian::Query::OP_AND, group_queries.begin(),
+                                                         group_queries.end());
+    if (!pos.empty()) {
+      out.query = pos.size() == 1 ? pos[0] : Xapian::Query(Xapian::Query::OP_AND, pos.begin(), pos.end());
+      if (filter) {
+        out.query = Xapian::Query(Xapian::Query::OP_FILTER, out.query, *filter);
+        tree += " (filter " + filter_tree + ")";
+      }
+    } else if (filter) {
+      out.query = *filter;
+      out.filter = true;
+      tree = groups.size() == 1 && groups[0].second.size() == 1 ? filter_tree : "(filter " + filter_tree + ")";
+      if (groups.size() == 1) out.group = groups[0].first;
+    } else {
+      // Only negations: everything but them.
+      out.query = Xapian::Query::MatchAll;
+      out.filter = true;
+      tree = "(all)";
+    }
+    if (!negative.empty()) {
+      std::vector<Xapian::Query> neg;
+      for (auto& n : negative) {
+        neg.push_back(n.query);
+        tree += " (not " + n.tree + ")";
+      }
+      out.query = Xapian::Query(Xapian::Query::OP_AND_NOT, out.query,
+                                neg.size() == 1 ? neg[0] : Xapian::Query(Xapian::Query::OP_OR, neg.begin(), neg.end()));
+      out.group.clear();
+    }
+    size_t parts = positive.size() + (filter ? 1 : 0) + negative.size();
+    out.tree = parts > 1 || (!negative.empty()) ? "(and " + tree + ")" : tree;
+    return out;
+  }
+
+  Node parse_primary() {
+    const Token& t = next();
+    switch (t.type) {
+      case Tok::LParen: {
+        if (peek().type == Tok::RParen) fail("empty parentheses", t.column);
+        Node inner = parse_or();
+        if (peek().type != Tok::RParen) fail("unbalanced \"(\"", t.column, "add a \")\" or remove the \"(\"");
+        next();
+        return inner;
+      }
+      case Tok::Word:
+        return text(t.text, false, t.column);
+      case Tok::Phrase:
+        return text(t.text, true, t.column);
+      case Tok::Filter:
+        return filter(t);
+      default:
+        fail("unexpected \"" + t.text + "\"", t.column);
+    }
+  }
+
+  Node text(const std::string& s, bool phrase, size_t col, const std::string& prefix = {}) {
+    unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM;
+    if (!phrase) flags |= Xapian::QueryParser::FLAG_WILDCARD;
+    std::string input = phrase ? "\"" + s + "\"" : s;
+    Node n;
+    try {
+      n.query = qp_.parse_query(input, flags, prefix);
+    } catch (const Xapian::QueryParserError& e) {
+      fail("\"" + s + "\": " + e.get_msg(), col);
+    }
+    if (n.query.empty()) return n;  // punctuation only: nothing to search for
+    has_text_ = true;
+    n.tree = prefix.empty() ? (phrase ? "(phrase " + quote(s) + ")" : "(text " + quote(s) + ")")
+                            : "(title " + quote(s) + ")";
+    return n;
+  }
+
+  Node boolean(Field f, const std::string& value, const std::string& label, std::string group = {}) {
+    Node n;
+    n.query = Xapian::Query(term(f, value));
+    n.filter = true;
+    n.tree = "(" + label + " " + quote(value) + ")";
+    n.group = group.empty() ? label : group;
+    return n;
+  }
+
+  Node any_of(std::vector<Xapian::Query> qs, const std::string& label, const std::string& value,
+              const std::string& group) {
+    Node n;
+    n.query = qs.size() == 1 ? qs[0] : Xapian::Query(Xapian::Query::OP_OR, qs.begin(), qs.end());
+    n.filter = true;
+    n.tree = "(" + label + " " + quote(value) + ")";
+    n.group = group;
+    return n;
+  }
+
+  Node filter(const Token& t) {
+    const std::string& name = t.name;
+    std::string v = t.text;
+    if (name == "from" || name == "author") {
+      if (!v.empty() && v.front() == '@') v.erase(0, 1);
+      std::vector<Xapian::Query> qs{Xapian::Query(term(Field::Author, v))};
+      auto words = name_words(v);
+      if (!words.empty()) {
+        std::vector<Xapian::Query> ws;
+        for (auto& w : words) ws.emplace_back(std::string(kAuthorWordPrefix) + w);
+        qs.push_back(ws.size() == 1 ? ws[0] : Xapian::Query(Xapian::Query::OP_AND, ws.begin(), ws.end()));
+      }
+      return any_of(std::move(qs), "from", v, "from");
+    }
+    if (name == "in" || name == "space") {
+      if (!v.empty() && v.front() == '#') v.erase(0, 1);
+      if (v.empty()) fail("in: needs a channel, repository or site", t.column);
+      return boolean(Field::Space, v, "in");
+    }
+    if (name == "source") return boolean(Field::Source, v, "source");
+    if (name == "type" || name == "kind") return boolean(Field::Kind, canonical_kind(v), "type");
+    if (name == "tag" || name == "label") return boolean(Field::Tag, v, "tag");
+    if (name == "thread") return boolean(Field::Thread, v, "thread");
+    if (name == "id") return boolean(Field::Id, v, "id");
+    if (name == "mentions") {
+      if (!v.empty() && v.front() == '@') v.erase(0, 1);
+      std::vector<Xapian::Query> qs{Xapian::Query(term(Field::Mention, v))};
+      auto words = name_words(v);
+      if (words.size() > 1) {
+        std::vector<Xapian::Query> ws;
+        for (auto& w : words) ws.emplace_back(term(Field::Mention, w));
+        qs.push_back(Xapian::Query(Xapian::Query::OP_AND, ws.begin(), ws.end()));
+      }
+      return any_of(std::move(qs), "mentions", v, "mentions");
+    }
+    if (name == "has") {
+      std::string f = lowercase(v);
+      static const char* features[] = {"link", "file", "image", "code", "reaction"};
+      if (std::find(std::begin(features), std::end(features), f) == std::end(features))
+        fail("unknown has: value \"" + v + "\"", t.column, "has: takes link, file, image, code or reaction");
+      return boolean(Field::Has, f, "has");
+    }
+    if (name == "is") return is_filter(v, t.column);
+    if (name == "title") {
+      Node n = text(v, t.quoted, t.column, std::string(field(Field::Title).prefix));
+      if (n.empty()) fail("title: has no words to search for", t.column);
+      return n;
+    }
+    if (name == "after" || name == "before" || name == "on" || name == "during" || name == "date")
+      return date_filter(name, v, t.column);
+    fail("unknown filter \"" + name + ":\"", t.column, "filters: " + filter_list());
+  }
+
+  Node is_filter(const std::string& value, size_t col) {
+    std::string v = lowercase(value);
+    static const char* flags[] = {"private", "bot", "edited", "thread", "reply"};
+    static const char* states[] = {"open", "closed", "merged", "resolved", "unresolved"};
+    if (std::find(std::begin(flags), std::end(flags), v) != std::end(flags))
+      return boolean(Field::Flag, v, "is", "is:" + v);
+    if (std::find(std::begin(states), std::end(states), v) != std::end(states))
+      return boolean(Field::State, v, "state");
+    std::string kind = canonical_kind(v);
+    const auto& kinds = known_kinds();
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end() || qp_db_has(term(Field::Kind, kind)))
+      return boolean(Field::Kind, kind, "type");
+    fail("unknown is: value \"" + value + "\"", col,
+         "is: takes a kind (issue, pr, message, post, ...), a state (open, closed, merged, resolved, "
+         "unresolved) or private, bot, edited, thread, reply");
+  }
+
+  bool qp_db_has(const std::string& t) const { return db_has_(t); }
+
+  // The calendar period a date word names.
+  Period period(const std::string& s, size_t col, const std::string& filter_name) {
+    auto day_of = [](int64_t t) { return t >= 0 ? t / 86400 * 86400 : (t - 86399) / 86400 * 86400; };
+    std::string v = lowercase(s);
+    if (v == "today") return {day_of(now_), day_of(now_) + 86400};
+    if (v == "yesterday") return {day_of(now_) - 86400, day_of(now_)};
+    if (v.size() >= 2 && std::all_of(v.begin(), v.end() - 1, [](char c) { return c >= '0' && c <= '9'; })) {
+      char unit = v.back();
+      long n = std::strtol(v.c_str(), nullptr, 10);
+      if (n > 100000) fail("date \"" + s + "\" is too far back", col);
+      std::string iso = format_iso8601(now_ ? now_ : 1);
+      int y = std::stoi(iso.substr(0, 4)), m = std::stoi(iso.substr(5, 2)), d = std::stoi(iso.substr(8, 2));
+      int64_t start = -1;
+      if (unit == 'd') start = day_of(now_) - n * 86400;
+      if (unit == 'w') start = day_of(now_) - n * 7 * 86400;
+      if (unit == 'm') start = utc_seconds(y, m - static_cast<int>(n), d);
+      if (unit == 'y') start = utc_seconds(y - static_cast<int>(n), m, d);
+      if (start != -1) return {start, start + 86400};
+    }
+    int y = 0, m = 0, d = 0;
+    auto num = [&](size_t pos, size_t len, int& out) {
+      if (pos + len > v.size()) return false;
+      out = 0;
+      for (size_t i = pos; i < pos + len; ++i) {
+        if (v[i] < '0' || v[i] > '9') return false;
+        out = out * 10 + (v[i] - '0');
+      }
+      return true;
+    };
+    if (v.size() == 4 && num(0, 4, y)) return {utc_seconds(y, 1, 1), utc_seconds(y + 1, 1, 1)};
+    if (v.size() == 7 && num(0, 4, y) && v[4] == '-' && num(5, 2, m) && m >= 1 && m <= 12)
+      return {utc_seconds(y, m, 1), utc_seconds(y, m + 1, 1)};
+    if (v.size() == 10 && num(0, 4, y) && v[4] == '-' && num(5, 2, m) && v[7] == '-' && num(8, 2, d) && m >= 1 &&
+        m <= 12 && d >= 1 && d <= 31) {
+      int64_t start = utc_seconds(y, m, d);
+      // Reject dates that do not exist (2021-02-30).
+      if (format_iso8601(start ? start : 1).substr(0, 10) != v && start != 0)
+        fail("no such date \"" + s + "\" in " + filter_name + ":", col);
+      return {start, start + 86400};
+    }
+    fail("cannot read date \"" + s + "\" in " + filter_name + ":", col,
+         "dates are YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, or 7d/2w/3m/1y ago");
+  }
+
+  Node range(std::optional<int64_t> lo, std::optional<int64_t> hi, const std::string& tree,
+             const std::string& group) {
+    const auto slot = field(Field::Date).slot;
+    Node n;
+    n.filter = true;
+    n.tree = tree;
+    n.group = group;
+    if (lo && hi) {
+      if (*hi < *lo)
+        n.query = Xapian::Query::MatchNothing;
+      else
+        n.query = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(double(*lo)),
+                                Xapian::sortable_serialise(double(*hi)));
+    } else if (lo) {
+      n.query = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(double(*lo)));
+    } else if (hi) {
+      n.query = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(double(*hi)));
+    } else {
+      n.query = Xapian::Query::MatchAll;
+    }
+    return n;
+  }
+
+  Node date_filter(const std::string& name, const std::string& v, size_t col) {
+    auto iso = [](int64_t t) { return format_iso8601(t ? t : 1); };
+    if (name == "after") {
+      Period p = period(v, col, name);
+      return range(p.end, std::nullopt, "(date >= " + iso(p.end) + ")", "after");
+    }
+    if (name == "before") {
+      Period p = period(v, col, name);
+      return range(std::nullopt, p.start - 1, "(date < " + iso(p.start) + ")", "before");
+    }
+    if (name == "on" || name == "during") {
+      Period p = period(v, col, name);
+      return range(p.start, p.end - 1, "(date " + iso(p.start) + " .. " + iso(p.end) + ")", name);
+    }
+    // date:D, date:D1..D2, date:D1.., date:..D2
+    size_t dots = v.find("..");
+    if (dots == std::string::npos) {
+      Period p = period(v, col, name);
+      return range(p.start, p.end - 1, "(date " + iso(p.start) + " .. " + iso(p.end) + ")", "date");
+    }
+    std::string a = v.substr(0, dots), b = v.substr(dots + 2);
+    if (a.empty() && b.empty()) fail("date: needs at least one end of the range", col, "e.g. date:2020..2021-06");
+    std::optional<int64_t> lo, hi;
+    if (!a.empty()) lo = period(a, col, name).start;
+    if (!b.empty()) hi = period(b, col, name).end - 1;
+    return range(lo, hi,
+                 "(date " + (lo ? iso(*lo) : std::string("*")) + " .. " + (hi ? iso(*hi + 1) : std::string("*")) + ")",
+                 "date");
+  }
+
+ public:
+  std::function<bool(const std::string&)> db_has_;
+
+ private:
+  std::vector<Token> toks_;
+  size_t pos_ = 0;
+  int64_t now_;
+  bool has_text_ = false;
+  Xapian::QueryParser qp_;
+};
+
+}  // namespace
+
+QueryParser::QueryParser(const Xapian::Database& db, int64_t now) : db_(db), now_(now) {}
+
+ParsedQuery QueryParser::parse(std::string_view query) const {
+  if (query.size() > kMaxQueryBytes)
+    throw Error(Error::Code::Query, "query is longer than " + std::to_string(kMaxQueryBytes) + " bytes",
+                "shorten the query");
+  Parser p(tokenize(query), db_, now_);
+  Xapian::Database db = db_;
+  p.db_has_ = [db](const std::string& t) { return db.term_exists(t); };
+  return p.run();
+}
+
+}  // namespace lore

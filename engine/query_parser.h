@@ -1,0 +1,63 @@
+// Lore's query language (SPEC section 3) to a Xapian::Query.
+//
+// The structure (AND, OR, NOT, -, parentheses, filters) is parsed here; each
+// run of free text, "phrase" and wild* is handed to Xapian's own QueryParser,
+// so its words are split and stemmed exactly as the TermGenerator indexed
+// them. Filters take their prefixes from the schema table.
+//
+// Within one AND-sequence, filters of the same kind are ORed and different
+// kinds ANDed ("the same filter given twice means either"), and the filters
+// restrict without scoring. A worked example:
+//
+//   deploy in:ops in:#general from:alice -is:bot
+//
+//   (and (text "deploy")
+//        (filter (or (in "ops") (in "general")) (from "alice"))
+//        (not (is "bot")))
+//
+//   Query((Zdeploy@1 FILTER ((XIN:ops OR XIN:general) AND (XA:alice OR Aalice)))
+//          AND_NOT XIS:bot)
+//
+// Dates: D is YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, or Nd/Nw/Nm/Ny ago
+// (a day). `after:D` means after all of D, `before:D` before all of D, `on:D`
+// and `during:D` within D, `date:D1..D2` from the start of D1 to the end of
+// D2, either end may be left open. All UTC.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace lore {
+
+/// Now, in seconds since the epoch: $LORE_NOW (ISO 8601) when set, so tests
+/// can fix the clock for relative dates, else the system clock.
+int64_t clock_now();
+
+struct ParsedQuery {
+  Xapian::Query query;
+  /// The parse tree as an s-expression, for --explain.
+  std::string tree;
+  /// True when the query has free text (else it only filters).
+  bool has_text = false;
+};
+
+class QueryParser {
+ public:
+  /// `db` is used to expand wildcards; `now` anchors relative dates.
+  QueryParser(const Xapian::Database& db, int64_t now);
+
+  /// Parses `query`; throws lore::Error (Query) naming the column of the problem.
+  ParsedQuery parse(std::string_view query) const;
+
+  /// Longest query accepted, in bytes.
+  static constexpr size_t kMaxQueryBytes = 4096;
+
+ private:
+  Xapian::Database db_;
+  int64_t now_;
+};
+
+}  // namespace lore

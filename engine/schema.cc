@@ -1,0 +1,215 @@
+#include "schema.h"
+
+#include <algorithm>
+
+#include <rapidjson/document.h>
+
+#include "dates.h"
+#include "errors.h"
+#include "record_json.h"
+
+namespace lore {
+
+const FieldInfo& field(Field id) {
+  for (const auto& f : kFields)
+    if (f.id == id) return f;
+  throw Error(Error::Code::Internal, "schema has no row for a field");
+}
+
+const FieldInfo* field_by_name(std::string_view name) {
+  for (const auto& f : kFields) {
+    if (f.flags & kInternal) continue;
+    if (f.name == name) return &f;
+    for (auto a : f.aliases)
+      if (!a.empty() && a == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it)
+    Xapian::Unicode::append_utf8(out, Xapian::Unicode::tolower(*it));
+  return out;
+}
+
+std::vector<std::string> name_words(std::string_view name) {
+  std::vector<std::string> out;
+  std::string word;
+  for (Xapian::Utf8Iterator it(name.data(), name.size()); it != Xapian::Utf8Iterator(); ++it) {
+    unsigned ch = *it;
+    if (Xapian::Unicode::is_wordchar(ch)) {
+      Xapian::Unicode::append_utf8(word, Xapian::Unicode::tolower(ch));
+    } else if (!word.empty()) {
+      out.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) out.push_back(std::move(word));
+  return out;
+}
+
+const std::vector<std::string>& known_kinds() {
+  static const std::vector<std::string> kinds = {
+      "message", "reply",   "post",           "comment",        "issue",   "pull_request",       "issue_comment",
+      "review",  "review_comment", "commit_comment", "discussion", "discussion_comment", "release", "page"};
+  return kinds;
+}
+
+std::string canonical_kind(std::string_view word) {
+  std::string w = lowercase(word);
+  if (w == "pr" || w == "pull" || w == "pullrequest" || w == "pull-request") return "pull_request";
+  std::replace(w.begin(), w.end(), '-', '_');
+  return w;
+}
+
+std::string content_hash(std::string_view bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  static const char* hex = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, h >>= 4) out[i] = hex[h & 15];
+  return out;
+}
+
+namespace {
+
+constexpr size_t kMaxTerm = 245;
+
+bool case_sensitive(Field f) { return f == Field::Id || f == Field::Thread || f == Field::Access; }
+
+}  // namespace
+
+std::string term(Field f, std::string_view value) {
+  const auto& info = field(f);
+  std::string t(info.prefix);
+  if (case_sensitive(f))
+    t.append(value);
+  else
+    t += lowercase(value);
+  if (t.size() > kMaxTerm) {
+    // Keep a readable head and make the rest unique with a hash of the whole.
+    std::string hash = content_hash(t);
+    size_t head = kMaxTerm - hash.size() - 1;
+    // Do not cut a UTF-8 sequence in half.
+    while (head > 0 && (static_cast<unsigned char>(t[head]) & 0xC0) == 0x80) --head;
+    t.resize(head);
+    t += '#';
+    t += hash;
+  }
+  return t;
+}
+
+Xapian::Stem default_stemmer() { return Xapian::Stem("english"); }
+
+namespace {
+
+void add_term_once(Xapian::Document& doc, const std::string& t) { doc.add_boolean_term(t); }
+
+}  // namespace
+
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
+  Xapian::Document doc;
+  tg.set_document(doc);
+
+  const std::string& thread = r.thread_id();
+  add_term_once(doc, term(Field::Id, r.id));
+  add_term_once(doc, term(Field::Thread, thread));
+  add_term_once(doc, term(Field::Source, r.source));
+  add_term_once(doc, term(Field::Kind, r.kind));
+
+  if (!r.space.empty()) {
+    add_term_once(doc, term(Field::Space, r.space));
+    // "owner/repo" is also found as "repo".
+    if (auto slash = r.space.rfind('/'); slash != std::string::npos && slash + 1 < r.space.size())
+      add_term_once(doc, term(Field::Space, std::string_view(r.space).substr(slash + 1)));
+  }
+  for (const auto& alias : r.space_aliases) {
+    std::string_view a = alias;
+    if (!a.empty() && a.front() == '#') a.remove_prefix(1);
+    if (!a.empty()) add_term_once(doc, term(Field::Space, a));
+  }
+
+  auto add_name = [&](std::string_view name) {
+    if (name.empty()) return;
+    add_term_once(doc, term(Field::Author, name));
+    for (const auto& w : name_words(name)) add_term_once(doc, std::string(kAuthorWordPrefix) + w);
+  };
+  add_name(r.author);
+  add_name(r.author_id);
+  for (const auto& a : r.author_aliases) add_name(a);
+
+  for (const auto& tag : r.tags)
+    if (!tag.empty()) add_term_once(doc, term(Field::Tag, tag));
+  if (!r.state.empty()) add_term_once(doc, term(Field::State, r.state));
+  for (const auto& h : r.has) add_term_once(doc, term(Field::Has, h));
+  for (const auto& m : r.mentions) {
+    std::string_view name = m;
+    if (!name.empty() && name.front() == '@') name.remove_prefix(1);
+    if (name.empty()) continue;
+    add_term_once(doc, term(Field::Mention, name));
+    for (const auto& w : name_words(name)) add_term_once(doc, term(Field::Mention, w));
+  }
+
+  if (r.bot) add_term_once(doc, term(Field::Flag, "bot"));
+  if (r.edited) add_term_once(doc, term(Field::Flag, "edited"));
+  if (!r.parent.empty()) {
+    add_term_once(doc, term(Field::Flag, "reply"));
+    add_term_once(doc, term(Field::Flag, "thread"));
+  }
+  if (r.principals.empty()) {
+    add_term_once(doc, std::string(field(Field::Public).prefix));
+  } else {
+    add_term_once(doc, term(Field::Flag, "private"));
+    for (const auto& p : r.principals) add_term_once(doc, term(Field::Access, p));
+  }
+
+  // Title words count more than body words, and are searchable on their own.
+  if (!r.title.empty()) {
+    tg.index_text(r.title, 1, std::string(field(Field::Title).prefix));
+    tg.increase_termpos(10);
+    tg.index_text(r.title, 3);
+    tg.increase_termpos(10);
+  }
+  tg.index_text(r.text);
+
+  doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
+  if (r.updated) doc.add_value(field(Field::Updated).slot, Xapian::sortable_serialise(static_cast<double>(r.updated)));
+  std::string json = record_to_json(r);
+  doc.add_value(field(Field::Hash).slot, content_hash(json));
+  doc.add_value(field(Field::Thread).slot, thread);
+  doc.add_value(field(Field::Source).slot, r.source);
+  doc.add_value(field(Field::Kind).slot, r.kind);
+  if (!r.space.empty()) doc.add_value(field(Field::Space).slot, r.space);
+  if (!r.author.empty() || !r.author_id.empty())
+    doc.add_value(field(Field::Author).slot, r.author.empty() ? r.author_id : r.author);
+  if (!r.tags.empty()) {
+    std::string joined;
+    for (const auto& t : r.tags) {
+      if (t.empty()) continue;
+      if (!joined.empty()) joined += '\n';
+      joined += t;
+    }
+    doc.add_value(field(Field::Tag).slot, joined);
+  }
+  if (r.date) doc.add_value(field(Field::Year).slot, format_iso8601(r.date).substr(0, 4));
+  doc.set_data(json);
+  return doc;
+}
+
+Record from_document(const Xapian::Document& doc) {
+  std::string data = doc.get_data();
+  rapidjson::Document json;
+  json.Parse(data.data(), data.size());
+  Record r;
+  if (json.HasParseError() || !record_from_json(json, r).empty())
+    throw Error(Error::Code::DatabaseCorrupt, "a stored document cannot be read back",
+                "re-import the sources into a new database");
+  return r;
+}
+
+}  // namespace lore

@@ -1,0 +1,146 @@
+// The one schema: how a lore::Record becomes a Xapian document, and the table
+// of fields that the index writer, the query parser, the facets and the query
+// help are all driven by. Nothing else in Lore spells a term prefix or a value
+// slot.
+//
+// Here is the current schema (version 1). Every document, whatever its kind:
+//
+//   terms    Q<id>                    unique id (hashed past 245 bytes, see term())
+//            XTH:<thread id>          the conversation it belongs to
+//            XSRC:<source>            slack, github, p2, ... (lowercase)
+//            XK:<kind>                message, reply, issue, pull_request, ...
+//            XIN:<space>              channel, owner/repo (and repo), P2 host, aliases (lowercase)
+//            XA:<name>                author's display name, id and aliases, whole (lowercase)
+//            A<word>                  each word of those names (lowercase, unstemmed)
+//            K<tag>                   tags and labels (lowercase)
+//            XST:<state>              open, closed, merged, resolved, unresolved
+//            XIS:<flag>               private, bot, edited, reply, thread
+//            XH:<feature>             link, file, image, code, reaction
+//            XM:<name>                people mentioned, whole and by word (lowercase)
+//            XPUBLIC                  visible to everyone
+//            XR:<principal>           a principal allowed to see a restricted document
+//            S<word>, ZS<stem>        title words (with positions)
+//            <word>, Z<stem>          title and text words (with positions)
+//   values   0 date, 1 updated        Xapian::sortable_serialise(seconds since epoch, UTC)
+//            2 content hash           16 hex digits of FNV-1a 64 over the record's JSON
+//            3 thread id              collapse key for one hit per conversation
+//            4 source, 5 kind, 6 space, 7 author, 9 year ("2021")   facets, as stored
+//            8 tags                   joined with '\n' (a document counts under each)
+//   data     the record as one JSON object (record_json.h), so --show and
+//            --export give back exactly what was imported.
+//
+// A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
+// space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, text "ship
+// it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
+// XIN:c1, XA:alice ng, XA:u1, Aalice, Ang, Au1, XIS:reply, XPUBLIC, ship,
+// Zship, it, and values 0, 2, 3, 4-9.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "record.h"
+
+namespace lore {
+
+/// The schema version stored in the database metadata under kSchemaKey.
+inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaKey = "lore:schema";
+inline constexpr std::string_view kLastImportKey = "lore:last_import";
+
+enum class Field : uint8_t {
+  Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
+  Updated, Hash, Year, Access, Public, Text,
+};
+
+/// What a field is used for.
+enum FieldFlag : unsigned {
+  kBoolean = 1u << 0,   ///< exact-match filter terms
+  kFreeText = 1u << 1,  ///< words, searched with the stemmer
+  kRange = 1u << 2,     ///< a value slot searched by range
+  kFacet = 1u << 3,     ///< a value slot counted for facets
+  kInternal = 1u << 4,  ///< not something a query names
+};
+
+inline constexpr Xapian::valueno kNoSlot = Xapian::BAD_VALUENO;
+
+struct FieldInfo {
+  Field id;
+  std::string_view name;                    ///< as queries, facets and help name it
+  std::array<std::string_view, 2> aliases;  ///< other filter names for it
+  std::string_view prefix;                  ///< term prefix; empty for none
+  Xapian::valueno slot;                     ///< value slot or kNoSlot
+  unsigned flags;
+  std::string_view description;
+  std::string_view example;
+};
+
+// clang-format off
+/// The table. Order is irrelevant; prefixes and slots are unique (schema_test).
+inline constexpr FieldInfo kFields[] = {
+  {Field::Id,      "id",       {},                   "Q",       kNoSlot, kBoolean,           "one document, by id",                      "id:slack:C024BE91L/1355517523.000005"},
+  {Field::Thread,  "thread",   {},                   "XTH:",    3,       kBoolean,           "one conversation, by its root's id",       "thread:github:acme/api#12"},
+  {Field::Source,  "source",   {},                   "XSRC:",   4,       kBoolean | kFacet,  "where it came from: slack, github, p2",    "source:github"},
+  {Field::Kind,    "type",     {"kind"},             "XK:",     5,       kBoolean | kFacet,  "a kind: message, reply, issue, pr, post..","type:issue"},
+  {Field::Space,   "in",       {"space"},            "XIN:",    6,       kBoolean | kFacet,  "channel, repository (owner/repo or repo), P2 site", "in:general"},
+  {Field::Author,  "from",     {"author"},           "XA:",     7,       kBoolean | kFacet,  "author's name, login or id",               "from:alice"},
+  {Field::Tag,     "tag",      {"label"},            "K",       8,       kBoolean | kFacet,  "P2 tags and categories, GitHub labels",    "tag:decision"},
+  {Field::State,   "state",    {},                   "XST:",    kNoSlot, kBoolean,           "open, closed, merged, resolved, unresolved (is:STATE)", "is:merged"},
+  {Field::Flag,    "is",       {},                   "XIS:",    kNoSlot, kBoolean,           "private, bot, edited, thread, reply, a kind or a state", "is:private"},
+  {Field::Has,     "has",      {},                   "XH:",     kNoSlot, kBoolean,           "link, file, image, code, reaction",        "has:link"},
+  {Field::Mention, "mentions", {},                   "XM:",     kNoSlot, kBoolean,           "documents that mention a person",          "mentions:alice"},
+  {Field::Title,   "title",    {},                   "S",       kNoSlot, kFreeText,          "words in titles",                          "title:roadmap"},
+  {Field::Date,    "date",     {"after", "before"},  "",        0,       kRange,             "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
+  {Field::Updated, "updated",  {},                   "",        1,       kInternal,          "last edit",                                ""},
+  {Field::Hash,    "hash",     {},                   "",        2,       kInternal,          "content hash, to skip unchanged records",  ""},
+  {Field::Year,    "year",     {},                   "",        9,       kFacet,             "year of the date, for facets",             ""},
+  {Field::Access,  "access",   {},                   "XR:",     kNoSlot, kInternal,          "a principal that may see the document",    ""},
+  {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, kInternal,          "visible to everyone",                      ""},
+  {Field::Text,    "text",     {},                   "",        kNoSlot, kFreeText,          "free text: words, \"phrases\", wild*",      "deploy freeze"},
+};
+// clang-format on
+
+/// The row of `id`.
+const FieldInfo& field(Field id);
+/// The row a query filter name (or alias) names, or nullptr.
+const FieldInfo* field_by_name(std::string_view name);
+
+/// Prefix the words of author names are indexed under (each word, lowercase).
+inline constexpr std::string_view kAuthorWordPrefix = "A";
+
+/// A term for `value` under `f`'s prefix. Values of filters that compare
+/// case-insensitively are lowercased; ids and principals are kept as they are.
+/// Terms past Xapian's 245-byte limit keep a head and a hash of the tail.
+std::string term(Field f, std::string_view value);
+
+/// Lowercases UTF-8 text (Unicode-aware).
+std::string lowercase(std::string_view text);
+
+/// The words of a name, lowercase ("Alice Ng" -> {"alice", "ng"}).
+std::vector<std::string> name_words(std::string_view name);
+
+/// Canonical kind for a query's word: "pr" -> "pull_request", "issue" -> "issue".
+std::string canonical_kind(std::string_view word);
+
+/// The kinds SPEC section 2 lists.
+const std::vector<std::string>& known_kinds();
+
+/// 16 hex digits of FNV-1a 64 over `bytes`.
+std::string content_hash(std::string_view bytes);
+
+/// Builds the Xapian document for a record (terms, values, data), using
+/// `tg` (set up with the English stemmer) for free text.
+Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg);
+
+/// The record stored in a document's data.
+Record from_document(const Xapian::Document& doc);
+
+/// The TermGenerator and QueryParser stemming Lore uses.
+Xapian::Stem default_stemmer();
+
+}  // namespace lore

@@ -1,0 +1,99 @@
+// The searcher: runs queries against the index for one caller, and gives back
+// results, documents, conversations and statistics, never anything the
+// caller may not see.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "access.h"
+#include "record.h"
+
+namespace lore {
+
+enum class Sort { Relevance, Newest, Oldest };
+enum class Group { Thread, None };
+
+/// Counts by value, highest first, for one facet.
+using FacetCounts = std::vector<std::pair<std::string, uint64_t>>;
+
+/// source, kind, space, author, tag, year (SPEC section 6).
+struct Facets {
+  std::vector<std::pair<std::string, FacetCounts>> by_name;
+};
+
+struct SearchRequest {
+  std::string query;
+  size_t offset = 0;
+  size_t limit = 10;
+  Sort sort = Sort::Relevance;
+  Group group = Group::Thread;
+  bool facets = false;
+  Access access = Access::everything();
+};
+
+struct Hit {
+  Record record;
+  double score = 0;
+  std::string snippet;  ///< HTML-escaped, matches in <mark>
+  uint64_t thread_matches = 1;
+};
+
+struct SearchResult {
+  std::string query;
+  uint64_t total = 0;  ///< Xapian's estimate
+  size_t offset = 0;
+  size_t limit = 0;
+  std::optional<std::string> corrected;
+  std::vector<Hit> hits;
+  std::optional<Facets> facets;
+};
+
+struct Stats {
+  uint64_t documents = 0;
+  Facets by;  ///< source, kind, space
+  int64_t first_date = 0, last_date = 0;
+  std::string last_import;
+  std::string path;
+};
+
+class Searcher {
+ public:
+  /// Opens the database at `path` for reading; throws lore::Error.
+  explicit Searcher(const std::string& path);
+
+  /// Runs a search (SPEC section 6). Throws lore::Error (Query) for a bad query.
+  SearchResult search(const SearchRequest& request);
+  /// The exact number of documents matching `query` that `access` may see.
+  uint64_t count(const std::string& query, const Access& access);
+  /// One document by id, if it exists and `access` may see it.
+  std::optional<Record> document(const std::string& id, const Access& access);
+  /// The conversation `id` belongs to (id may be any of its documents), oldest first.
+  std::vector<Record> thread(const std::string& id, const Access& access);
+  /// Every document matching `query`, whole, in date order.
+  void each_match(const std::string& query, const Access& access, const std::function<void(const Record&)>& fn);
+  /// Conversations like the one `id` belongs to.
+  SearchResult similar(const std::string& id, size_t limit, const Access& access);
+  /// What the index holds, as `access` sees it.
+  Stats stats(const Access& access);
+  /// The parse tree and the Xapian query for `query`.
+  std::string explain(const std::string& query, const Access& access);
+
+  /// Sees the latest commit of a concurrent writer.
+  void reopen();
+
+ private:
+  Xapian::Query parse(const std::string& query, bool* has_text = nullptr);
+  std::optional<Xapian::docid> find(const std::string& id, const Access& access);
+
+  std::string path_;
+  Xapian::Database db_;
+};
+
+}  // namespace lore
