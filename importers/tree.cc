@@ -74,7 +74,8 @@ class FolderTree : public Tree {
          it != fs::recursive_directory_iterator(); it.increment(ec)) {
       if (ec) break;
       const auto& entry = *it;
-      std::string rel = fs::relative(entry.path(), root_, ec).generic_string();
+      // lexically: relative() would follow a symlink to its target
+      std::string rel = entry.path().lexically_relative(root_).generic_string();
       if (entry.is_symlink()) {
         refused_.emplace_back(rel, "symbolic link not followed");
         if (entry.is_directory()) it.disable_recursion_pending();

@@ -1,1 +1,4 @@
-# Tests of the slack importer; lore_add_test(...) lines go here.
+# Tests of the slack importer.
+lore_add_test(slack_test
+  SOURCES slack/slack_reader_test.cc slack/slack_markup_test.cc
+  LIBS lore_importers LibArchive::LibArchive)
