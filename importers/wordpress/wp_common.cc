@@ -46,6 +46,18 @@ std::string lower(std::string s) {
   return s;
 }
 
+// Tags differing only in case ("Markup" the category, "markup" the tag)
+// are one topic to a reader; the first spelling is kept.
+void add_tag(std::vector<std::string>& tags, const std::string& tag) {
+  if (tag.empty()) return;
+  auto same = [&](const std::string& t) {
+    return t.size() == tag.size() && std::equal(t.begin(), t.end(), tag.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  if (std::none_of(tags.begin(), tags.end(), same)) tags.push_back(tag);
+}
+
 std::string collapse_spaces(std::string_view s) {
   std::string out;
   bool space = false;
@@ -299,7 +311,7 @@ void Mapper::emit_post(const WpPost& post, const std::string& host) {
     // Only the two taxonomies people file posts under; post formats, menus
     // and plugin taxonomies (Co-Authors Plus "author", ...) are not topics.
     if (term.taxonomy == "category" || term.taxonomy == "post_tag" || term.taxonomy.empty())
-      add_unique(r.tags, inline_text(term.name.empty() ? term.slug : term.name));
+      add_tag(r.tags, inline_text(term.name.empty() ? term.slug : term.name));
   }
   r.principals = principals;
   set_body(r, post.content_html.empty() ? post.excerpt_html : post.content_html);
