@@ -492,7 +492,7 @@ TEST(XmlCleaner, SplitSequencesGiveTheSameOutputAsWhole) {
   }
 }
 
-// ---------------------------------------------------------------- shared mapping helpers
+// ---------------------------------------------------------------- shared mapping functions
 
 TEST(WpText, ShortcodesAndBlockComments) {
   EXPECT_EQ(wp::strip_shortcodes("a [caption id=\"attachment_1\" width=\"300\"]<img src=x> A cat[/caption] b"),
