@@ -1,0 +1,135 @@
+// What the importers must show, through the programs a user runs: lore-index
+// on the real samples, then lore-search counts, ids and conversations.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "programs.h"
+#include "test_archive.h"
+#include "test_util.h"
+
+namespace lore {
+namespace {
+
+namespace fs = std::filesystem;
+
+using test::Outcome;
+using test::Programs;
+
+// ------------------------------------------------------------------- Slack
+
+TEST(acceptance_test, slack_houstondatavis_folder_and_zip) {
+  Programs p;
+  const fs::path folder = test::realdata("slack/houstondatavis-slack-export");
+  const fs::path zip = p.dir() / "houston.zip";
+  test::pack_folder(folder, zip, test::Packing::Zip);
+  const std::string db = (p.dir() / "folder.db").string(), zdb = (p.dir() / "zip.db").string();
+
+  Outcome r = p.index(db, {folder.string()});
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_NE(r.out.find("\tslack\t1031\t1031\t0\t0\t0\t351\t0\t"), std::string::npos) << r.out;
+  ASSERT_EQ(p.index(zdb, {zip.string()}).exit, 0);
+
+  EXPECT_EQ(p.count(db, ""), 1031u);
+  const std::pair<const char*, uint64_t> channels[] = {
+      {"datajam", 146}, {"datasets", 17}, {"design-thinking", 2}, {"examples", 58}, {"general", 403},
+      {"get_feedback", 135}, {"meetup-", 74}, {"organizations", 2}, {"readings", 34}, {"sci", 48},
+      {"sponsors", 8}, {"talks", 16}, {"team-d3", 21}, {"tools", 62}, {"tutorials", 5}};
+  uint64_t sum = 0;
+  for (auto [channel, n] : channels) {
+    EXPECT_EQ(p.count(db, std::string("in:") + channel), n) << channel;
+    EXPECT_EQ(p.count(zdb, std::string("in:#") + channel), n) << channel;
+    sum += n;
+  }
+  EXPECT_EQ(sum, 1031u);
+
+  // Names from users.json work in from:, by handle and by display name.
+  EXPECT_EQ(p.count(db, "from:neerajt in:general"), 124u);
+  EXPECT_EQ(p.count(db, "from:\"Neeraj Tandon\" in:general"), 124u);
+  EXPECT_EQ(p.count(db, "author:U061A5N1G in:general"), 124u);
+
+  // Findable by id, with the text as a person reads it.
+  EXPECT_EQ(p.search(db, {"--format", "ids", "--show", "slack:C061A2UGJ/1433558696.000004"}),
+            "slack:C061A2UGJ/1433558696.000004\n");
+  std::string shown = p.search(db, {"--show", "slack:C061A2UGJ/1433558696.000004"});
+  EXPECT_NE(shown.find("Neeraj Tandon"), std::string::npos);
+  EXPECT_NE(shown.find("Hello!"), std::string::npos);
+
+  // The zip gives the very same documents.
+  EXPECT_EQ(p.search(db, {"--export", ""}), p.search(zdb, {"--export", ""}));
+  // No raw Slack markup anywhere.
+  std::string all = p.search(db, {"--export", ""});
+  EXPECT_EQ(all.find("<@U"), std::string::npos);
+  EXPECT_EQ(all.find("<#C"), std::string::npos);
+
+  // Re-import changes nothing.
+  std::string stats = p.search(db, {"--stats", "--format", "json"});
+  r = p.index(db, {zip.string()});
+  EXPECT_NE(r.out.find("\tslack\t1031\t0\t0\t1031\t0\t351\t0\t"), std::string::npos) << r.out;
+  EXPECT_EQ(p.search(db, {"--stats", "--format", "json"}), stats);
+}
+
+TEST(acceptance_test, slack_history_threads_read_back_together) {
+  Programs p;
+  const std::string db = (p.dir() / "db").string();
+  ASSERT_EQ(p.index(db, {test::realdata("slack/julialang-slack-history").string()}).exit, 0);
+  EXPECT_EQ(p.count(db, ""), 520u);
+  EXPECT_EQ(p.count(db, "type:reply"), 272u);
+  EXPECT_EQ(p.count(db, "in:nix"), 146u);
+  // Every reply's conversation starts with its root, oldest first.
+  std::string ids = p.search(db, {"--format", "ids", "--group", "none", "--limit", "5", "type:reply in:distributed"});
+  std::istringstream lines(ids);
+  std::string reply;
+  int checked = 0;
+  while (std::getline(lines, reply)) {
+    std::string thread = p.search(db, {"--format", "ids", "--thread", reply});
+    EXPECT_NE(thread.find(reply + "\n"), std::string::npos);
+    EXPECT_NE(thread.substr(0, thread.find('\n')), reply) << "a reply came before its root";
+    ++checked;
+  }
+  EXPECT_EQ(checked, 5);
+}
+
+// --------------------------------------------------------------- WordPress
+
+TEST(acceptance_test, wxr_theme_unit_test) {
+  Programs p;
+  const std::string db = (p.dir() / "db").string();
+  const fs::path wxr = test::realdata("wxr/wptrt-theme-unit-test/themeunittestdata.wordpress.xml");
+  Outcome r = p.index(db, {wxr.string()});
+  ASSERT_EQ(r.exit, 0) << r.err;
+  const std::string anyone = "nobody:none";
+  EXPECT_EQ(p.count(db, "type:post", anyone), 48u);
+  EXPECT_EQ(p.count(db, "type:post is:private"), 1u);
+  EXPECT_EQ(p.count(db, "type:page", anyone), 21u);
+  EXPECT_EQ(p.count(db, "type:comment"), 25u);
+  EXPECT_EQ(p.count(db, "type:post OR type:page", anyone), 69u);
+  EXPECT_EQ(p.count(db, "type:post OR type:page"), 70u);
+  EXPECT_EQ(p.count(db, "type:post", "p2:wpthemetestdata.wordpress.com"), 49u);
+  // Each findable by id, and the export as a .xml.gz gives the same documents.
+  std::string ids = p.search(db, {"--format", "ids", "--group", "none", "--limit", "1000", "type:post OR type:page OR type:comment"});
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), '\n'), 95);
+  fs::path gz = p.dir() / "theme.xml.gz";
+  test::gzip_file(wxr, gz);
+  const std::string gdb = (p.dir() / "gz.db").string();
+  ASSERT_EQ(p.index(gdb, {gz.string()}).exit, 0);
+  EXPECT_EQ(p.search(db, {"--export", ""}), p.search(gdb, {"--export", ""}));
+}
+
+TEST(acceptance_test, wxr_broken_files_are_refused_with_file_line_and_column) {
+  Programs p;
+  const std::string db = (p.dir() / "db").string();
+  const fs::path bad = test::realdata("wxr/wordpress-importer/phpunit/data/crazy-cdata.xml");
+  const fs::path good = test::realdata("wxr/wptrt-theme-unit-test/theme-preview.xml");
+  Outcome r = p.index(db, {bad.string(), good.string()});
+  EXPECT_EQ(r.exit, 1);
+  EXPECT_NE(r.err.find(bad.string() + ":18:72"), std::string::npos) << r.err;
+  EXPECT_EQ(p.count(db, "type:post"), 7u);
+}
+
+}  // namespace
+}  // namespace lore
