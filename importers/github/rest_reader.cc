@@ -210,7 +210,9 @@ class RestImport {
     ++recognised_;
     // python-github-backup hangs comments, events and commits under the
     // issue or PR they belong to.
-    Hint child{repo_from_url(r.space.empty() ? std::string() : "https://github.com/" + r.space), {}};
+    Hint child;
+    size_t slash = r.space.find('/');
+    child.repo = {r.space.substr(0, slash), r.space.substr(slash + 1)};
     if (kind == RestKind::Issue || kind == RestKind::Pull) child.number = r.id.substr(r.id.rfind('#') + 1);
     latest_.keep(std::move(r), true);
     for (const char* key : {"comment_data", "comment_regular_data", "review_data", "event_data", "commit_data"}) {
@@ -219,7 +221,8 @@ class RestImport {
       size_t i = 0;
       for (const auto& item : list->GetArray()) {
         Position w = where;
-        w.detail += (w.detail.empty() ? "" : " ") + std::string(key) + " " + std::to_string(++i);
+        if (!w.detail.empty()) w.detail += ' ';
+        w.detail.append(key).append(" ").append(std::to_string(++i));
         object(item, w, child);
       }
     }

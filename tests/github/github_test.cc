@@ -267,6 +267,112 @@ TEST(GithubMigration, PrivateRepositoryAndLabels) {
   EXPECT_EQ(i2->tags, (std::vector<std::string>{"bug", "good first issue"}));
 }
 
+// Record types the real archive lacks (SOURCES.md found no public sample),
+// written in the shapes GitHub's exporter uses: review states as numbers,
+// review comments pointing at their review, thread and the comment they
+// answer by URL, releases named by tag, bots under /apps/.
+TEST(GithubMigration, ReviewsReleasesDiscussionsAndBots) {
+  TempDir tmp("kinds");
+  copy_migration(tmp.path);
+  const std::string pr = "https://github.com/milahu/nixpkgs/pull/77";
+  spit(tmp.path / "bots_000001.json",
+       R"([{"type": "bot", "url": "https://github.com/apps/dependabot", "login": "dependabot[bot]"}])");
+  spit(tmp.path / "pull_request_reviews_000001.json",
+       R"([{"type": "pull_request_review", "url": ")" + pr + R"(/files#pullrequestreview-501",
+            "pull_request": ")" + pr + R"(", "user": "https://github.com/ryantm", "body": "",
+            "formatter": "markdown", "state": 40, "reactions": [],
+            "created_at": "2024-05-01T10:00:00Z", "submitted_at": "2024-05-01T10:05:00Z"},
+           {"type": "pull_request_review", "url": ")" + pr + R"(/files#pullrequestreview-502",
+            "pull_request": ")" + pr + R"(", "user": "https://github.com/milahu", "body": "",
+            "state": 0, "created_at": "2024-05-02T10:00:00Z"}])");
+  spit(tmp.path / "pull_request_review_threads_000001.json",
+       R"([{"type": "pull_request_review_thread", "url": ")" + pr + R"(/files#pullrequestreviewthread-9",
+            "pull_request": ")" + pr + R"(", "path": "nixos/modules/qbittorrent.nix"}])");
+  spit(tmp.path / "pull_request_review_comments_000001.json",
+       R"([{"type": "pull_request_review_comment", "url": ")" + pr + R"(/files#r601",
+            "pull_request": ")" + pr + R"(", "pull_request_review": ")" + pr + R"(/files#pullrequestreview-501",
+            "pull_request_review_thread": ")" + pr + R"(/files#pullrequestreviewthread-9",
+            "user": "https://github.com/ryantm", "body": "Use `lib.mkIf` here", "path": "nixos/modules/qbittorrent.nix",
+            "in_reply_to": null, "reactions": [], "created_at": "2024-05-01T10:04:00Z"},
+           {"type": "pull_request_review_comment", "url": ")" + pr + R"(/files#r602",
+            "pull_request": ")" + pr + R"(", "pull_request_review_thread": ")" + pr + R"(/files#pullrequestreviewthread-9",
+            "user": "https://github.com/apps/dependabot", "body": "Done", "in_reply_to": ")" + pr + R"(/files#r601",
+            "reactions": [], "created_at": "2024-05-01T11:00:00Z"}])");
+  spit(tmp.path / "commit_comments_000001.json",
+       R"([{"type": "commit_comment", "url": "https://github.com/milahu/nixpkgs/commit/abc123#commitcomment-701",
+            "repository": "https://github.com/milahu/nixpkgs", "user": "https://github.com/milahu",
+            "body": "typo", "path": "README.md", "commit_id": "abc123", "created_at": "2024-05-03T00:00:00Z"}])");
+  spit(tmp.path / "releases_000001.json",
+       R"([{"type": "release", "url": "https://github.com/milahu/nixpkgs/releases/tag/v1.0",
+            "repository": "https://github.com/milahu/nixpkgs", "user": "https://github.com/milahu",
+            "name": "", "tag_name": "v1.0", "body": "First *release*", "state": "published",
+            "published_at": "2024-05-04T00:00:00Z", "created_at": "2024-05-03T23:00:00Z"},
+           {"type": "release", "url": "https://github.com/milahu/nixpkgs/releases/tag/v2.0",
+            "repository": "https://github.com/milahu/nixpkgs", "user": "https://github.com/milahu",
+            "tag_name": "v2.0", "body": "wip", "state": "draft", "created_at": "2024-05-05T00:00:00Z"}])");
+  spit(tmp.path / "discussions_000001.json",
+       R"([{"type": "discussion", "url": "https://github.com/milahu/nixpkgs/discussions/81",
+            "repository": "https://github.com/milahu/nixpkgs", "user": "https://github.com/milahu",
+            "title": "Roadmap", "body": "What next?", "created_at": "2024-05-06T00:00:00Z",
+            "updated_at": "2024-05-07T00:00:00Z"}])");
+  spit(tmp.path / "discussion_comments_000001.json",
+       R"([{"type": "discussion_comment", "url": "https://github.com/milahu/nixpkgs/discussions/81#discussioncomment-801",
+            "discussion": "https://github.com/milahu/nixpkgs/discussions/81", "user": "https://github.com/ryantm",
+            "body": "Flakes", "created_at": "2024-05-06T01:00:00Z"},
+           {"type": "discussion_comment", "url": "https://github.com/milahu/nixpkgs/discussions/81#discussioncomment-802",
+            "discussion": "https://github.com/milahu/nixpkgs/discussions/81",
+            "parent": "https://github.com/milahu/nixpkgs/discussions/81#discussioncomment-801",
+            "user": "https://github.com/milahu", "body": "Agreed", "created_at": "2024-05-06T02:00:00Z"}])");
+  auto s = import(tmp.path);
+  EXPECT_TRUE(s.rejects.empty());
+  EXPECT_EQ(s.count_kind("review"), 1u);
+  EXPECT_EQ(count_skips(s, "pending review"), 1u);
+  EXPECT_EQ(count_skips(s, "draft release"), 1u);
+  EXPECT_EQ(s.records.size(), 132u + 1 + 2 + 1 + 1 + 1 + 2);
+
+  const Record* review = s.find("github:milahu/nixpkgs#77/review/501");
+  ASSERT_NE(review, nullptr);
+  EXPECT_EQ(review->text, "Approved.");
+  EXPECT_EQ(review->author, "ryantm");
+  EXPECT_TRUE(contains(review->author_aliases, "Ryan Mulligan"));
+  EXPECT_EQ(review->date, at("2024-05-01T10:05:00Z"));
+  const Record* rc1 = s.find("github:milahu/nixpkgs#77/review-comment/601");
+  ASSERT_NE(rc1, nullptr);
+  EXPECT_EQ(rc1->kind, "review_comment");
+  EXPECT_EQ(rc1->title, "nixos/modules/qbittorrent.nix");
+  EXPECT_EQ(rc1->parent, "github:milahu/nixpkgs#77/review/501");
+  EXPECT_EQ(rc1->thread, "github:milahu/nixpkgs#77");
+  EXPECT_TRUE(contains(rc1->has, "code"));
+  const Record* rc2 = s.find("github:milahu/nixpkgs#77/review-comment/602");
+  ASSERT_NE(rc2, nullptr);
+  EXPECT_EQ(rc2->title, "nixos/modules/qbittorrent.nix");  // from its review thread
+  EXPECT_EQ(rc2->parent, "github:milahu/nixpkgs#77/review-comment/601");
+  EXPECT_EQ(rc2->author, "dependabot[bot]");
+  EXPECT_TRUE(rc2->bot);
+
+  const Record* cc = s.find("github:milahu/nixpkgs/commit/abc123/comment/701");
+  ASSERT_NE(cc, nullptr);
+  EXPECT_EQ(cc->kind, "commit_comment");
+  EXPECT_EQ(cc->thread, "github:milahu/nixpkgs/commit/abc123");
+  EXPECT_EQ(cc->title, "README.md");
+
+  const Record* rel = s.find("github:milahu/nixpkgs/release/v1.0");
+  ASSERT_NE(rel, nullptr);
+  EXPECT_EQ(rel->title, "v1.0");
+  EXPECT_EQ(rel->text, "First release");
+  EXPECT_EQ(rel->date, at("2024-05-04T00:00:00Z"));
+
+  auto t81 = thread_of(s, "github:milahu/nixpkgs#81");
+  ASSERT_EQ(t81.size(), 3u);
+  EXPECT_EQ(t81[0]->kind, "discussion");
+  EXPECT_EQ(t81[0]->title, "Roadmap");
+  EXPECT_EQ(t81[0]->state, "open");
+  EXPECT_EQ(t81[1]->id, "github:milahu/nixpkgs#81/comment/801");
+  EXPECT_EQ(t81[1]->kind, "discussion_comment");
+  EXPECT_EQ(t81[1]->parent, "github:milahu/nixpkgs#81");
+  EXPECT_EQ(t81[2]->parent, "github:milahu/nixpkgs#81/comment/801");
+}
+
 TEST(GithubMigration, MalformedPageIsRejectedTheRestImports) {
   TempDir tmp("malformed");
   copy_migration(tmp.path);
