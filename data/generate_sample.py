@@ -1924,9 +1924,11 @@ def assign_github():
     comments, reviews, rcs = [], [], []
     for it in ISSUES:
         it["dt"] = with_seconds(parse_when(it["when"]))
-        for key in ("closed", "merged"):
+        for key in ("merged", "closed"):
             if it.get(key):
                 it[key + "_dt"] = with_seconds(parse_when(it[key], it["dt"]))
+        if it.get("merged") and it["merged"] == it.get("closed"):
+            it["closed_dt"] = it["merged_dt"]  # merging closes at the same second
         for c in it["comments"]:
             c["dt"] = with_seconds(parse_when(c["when"], it["dt"]))
             comments.append((c["dt"], c))
@@ -1993,7 +1995,8 @@ def github_records():
         p = PEOPLE[it["who"]]
         record(id=iid, source="github", kind=it["type"], space=space, thread=iid, title=it["title"],
                author=p.name, author_id=p.login, date=iso(it["dt"]),
-               updated=iso(it["updated_dt"]) if it["updated_dt"] != it["dt"] else None,
+               # Migration archives give updated_at for issues only.
+               updated=iso(it["updated_dt"]) if it["type"] == "issue" and it["updated_dt"] != it["dt"] else None,
                url=gh_item_url(it), tags=it["labels"], state=gh_state(it), text=markdown_plain(it["body"]),
                principals=principals, author_aliases=[p.key],
                has=features(it["body"], has_link(it["body"]), ["reaction"] if it["reactions"] else []),
