@@ -962,7 +962,7 @@ issue("kestrel", 3, "2023-03-22 11:00", "jonah", "Conflict semantics for note ti
                         "{" + p2("titles-decision") + "}. Closing.")])
 
 pull("kestrel", 4, "2023-04-03 09:30", "maya", "Hybrid logical clock (HLC) implementation",
-     "Adds `core/src/hlc.rs`, a hybrid logical clock after Kulkarni et al.\n\n"
+     "Adds `core/src/hlc.rs`, a hybrid logical clock as described in the original HLC paper.\n\n"
      "Wall clock skew up to 500ms is absorbed; beyond that we log and keep the logical counter monotonic.\n\n"
      "```rust\nlet ts = clock.now();\nassert!(ts > previous);\n```\n\nPart of #1.",
      head="maya/hlc", merged="+3d 14:00", milestone=1,
