@@ -8,7 +8,8 @@ written out five ways under data/sample/:
   slack-export.zip         a Slack workspace export
   github-migration.tar.gz  a GitHub organisation migration archive
   p2.wordpress.xml         a WordPress (P2) WXR 1.2 export
-  (the "meetings" records exist only in company.jsonl)
+  meetings.jsonl           the records only JSON Lines carries (source "meetings"),
+                           which the demo imports beside the three exports
 
 Standard library only and deterministic: a fixed random seed, fixed
 timestamps, fixed archive entry times, so that running it twice gives
@@ -2445,6 +2446,11 @@ def main():
     with open(os.path.join(OUT, "company.jsonl"), "w", encoding="utf-8", newline="\n") as fh:
         for r in RECORDS:
             fh.write(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n")
+    # The demo imports the three exports plus what only JSON Lines carries.
+    with open(os.path.join(OUT, "meetings.jsonl"), "w", encoding="utf-8", newline="\n") as fh:
+        for r in RECORDS:
+            if r["source"] == "meetings":
+                fh.write(json.dumps(r, sort_keys=True, ensure_ascii=False) + "\n")
     folders, days = write_slack_export(os.path.join(OUT, "slack-export.zip"))
     write_tar_gz(os.path.join(OUT, "github-migration.tar.gz"), github_archive_files())
     write_wxr(os.path.join(OUT, "p2.wordpress.xml"))

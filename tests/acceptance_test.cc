@@ -1,11 +1,14 @@
 // What the importers must show, through the programs a user runs: lore-index
 // on the real samples, then lore-search counts, ids and conversations.
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 
 #include "programs.h"
@@ -129,6 +132,42 @@ TEST(acceptance_test, wxr_broken_files_are_refused_with_file_line_and_column) {
   EXPECT_EQ(r.exit, 1);
   EXPECT_NE(r.err.find(bad.string() + ":18:72"), std::string::npos) << r.err;
   EXPECT_EQ(p.count(db, "type:post"), 7u);
+}
+
+// ---------------------------------------------------------- the sample company
+
+TEST(acceptance_test, the_sample_exports_give_exactly_the_documents_of_the_jsonl_sample) {
+  Programs p;
+  const std::string db = (p.dir() / "db").string();
+  const fs::path sample = test::source_root() / "data" / "sample";
+  Outcome r = p.index(db, {(sample / "slack-export.zip").string(), (sample / "github-migration.tar.gz").string(),
+                           (sample / "p2.wordpress.xml").string(), (sample / "meetings.jsonl").string()});
+  ASSERT_EQ(r.exit, 0) << r.err;
+  EXPECT_EQ(p.count(db, ""), 446u);
+  EXPECT_EQ(p.count(db, "source:slack"), 218u);
+  EXPECT_EQ(p.count(db, "source:github"), 116u);
+  EXPECT_EQ(p.count(db, "source:p2"), 92u);
+  EXPECT_EQ(p.count(db, "source:meetings"), 20u);
+  EXPECT_EQ(p.count(db, "is:private"), 58u);
+  EXPECT_EQ(p.count(db, "", "nobody:none"), 446u - 58u);
+
+  // The same ids as the JSON Lines rendering of the same story.
+  auto ids_of = [](const std::string& jsonl) {
+    std::set<std::string> ids;
+    std::istringstream in(jsonl);
+    for (std::string line; std::getline(in, line);) {
+      rapidjson::Document d;
+      d.Parse(line.c_str());
+      EXPECT_TRUE(d.IsObject() && d.HasMember("id")) << line;
+      if (d.IsObject() && d.HasMember("id")) ids.insert(d["id"].GetString());
+    }
+    return ids;
+  };
+  std::ifstream in(sample / "company.jsonl");
+  std::string jsonl((std::istreambuf_iterator<char>(in)), {});
+  auto expected = ids_of(jsonl);
+  EXPECT_EQ(expected.size(), 446u);
+  EXPECT_EQ(ids_of(p.search(db, {"--export", ""})), expected);
 }
 
 }  // namespace
