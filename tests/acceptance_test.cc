@@ -134,6 +134,38 @@ TEST(acceptance_test, wxr_broken_files_are_refused_with_file_line_and_column) {
   EXPECT_EQ(p.count(db, "type:post"), 7u);
 }
 
+// ------------------------------------------------------------------ GitHub
+
+TEST(acceptance_test, github_migration_folder_and_tarball) {
+  Programs p;
+  const fs::path folder = test::realdata("github-migration/milahu-nixpkgs-github-data");
+  const fs::path tgz = p.dir() / "migration.tar.gz";
+  test::pack_folder(folder, tgz, test::Packing::TarGz);
+  const std::string db = (p.dir() / "db").string(), tdb = (p.dir() / "tdb").string();
+  Outcome r = p.index(db, {folder.string()});
+  ASSERT_EQ(r.exit, 0) << r.err;
+  ASSERT_EQ(p.index(tdb, {tgz.string()}).exit, 0);
+  EXPECT_EQ(p.count(db, "type:issue"), 77u);
+  EXPECT_EQ(p.count(db, "is:pr"), 3u);
+  EXPECT_EQ(p.count(db, "type:issue_comment"), 52u);
+  EXPECT_EQ(p.count(db, ""), 132u);
+  EXPECT_EQ(p.count(db, "in:nixpkgs"), 132u);
+  EXPECT_EQ(p.search(db, {"--export", ""}), p.search(tdb, {"--export", ""}));
+
+  // Every comment is findable by id and in its issue's conversation.
+  std::string comments = p.search(db, {"--format", "ids", "--group", "none", "--limit", "100", "type:issue_comment"});
+  std::istringstream lines(comments);
+  int n = 0;
+  for (std::string id; std::getline(lines, id); ++n) {
+    EXPECT_EQ(p.search(db, {"--format", "ids", "--show", id}), id + "\n");
+    std::string thread = p.search(db, {"--format", "ids", "--thread", id});
+    std::string root = id.substr(0, id.find("/comment/"));
+    EXPECT_EQ(thread.substr(0, thread.find('\n')), root) << id;
+    EXPECT_NE(thread.find(id + "\n"), std::string::npos) << id;
+  }
+  EXPECT_EQ(n, 52);
+}
+
 // ---------------------------------------------------------- the sample company
 
 TEST(acceptance_test, the_sample_exports_give_exactly_the_documents_of_the_jsonl_sample) {
