@@ -272,6 +272,24 @@ size_t ByteStream::read(char* buf, size_t size) {
   return static_cast<size_t>(n);
 }
 
+std::string read_head(const fs::path& path, size_t bytes) {
+  std::string out;
+  try {
+    ByteStream in(path);
+    out.resize(bytes);
+    size_t got = 0;
+    while (got < bytes) {
+      size_t n = in.read(out.data() + got, bytes - got);
+      if (n == 0) break;
+      got += n;
+    }
+    out.resize(got);
+  } catch (const Error&) {
+    out.clear();
+  }
+  return out;
+}
+
 std::string read_whole_file(const fs::path& path, uint64_t max_bytes) {
   ByteStream in(path, max_bytes);
   std::string out;

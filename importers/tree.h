@@ -77,6 +77,10 @@ class ByteStream {
   uint64_t consumed_ = 0;
 };
 
+/// The first `bytes` bytes of a (possibly compressed) file, decompressed, for
+/// sniffing a format; empty when the file cannot be read.
+std::string read_head(const std::filesystem::path& path, size_t bytes);
+
 /// Reads a whole (possibly compressed) file, refusing more than `max_bytes`.
 std::string read_whole_file(const std::filesystem::path& path, uint64_t max_bytes);
 

@@ -40,11 +40,8 @@ void write_entry(struct archive* a, const std::string& name, const std::string& 
 
 }  // namespace
 
-void pack_folder(const fs::path& folder, const fs::path& out, Packing packing, const std::string& top) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::recursive_directory_iterator(folder))
-    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), folder).generic_string());
-  std::sort(names.rbegin(), names.rend());
+void pack_entries(const fs::path& out, Packing packing,
+                  const std::vector<std::pair<std::string, std::string>>& entries) {
   struct archive* a = archive_write_new();
   if (packing == Packing::Zip) {
     check(archive_write_set_format_zip(a), a, "zip");
@@ -53,19 +50,31 @@ void pack_folder(const fs::path& folder, const fs::path& out, Packing packing, c
     check(archive_write_set_format_pax_restricted(a), a, "tar");
   }
   check(archive_write_open_filename(a, out.c_str()), a, "open");
-  for (const auto& n : names) write_entry(a, top.empty() ? n : top + "/" + n, read_file(folder / n));
+  for (const auto& [name, content] : entries) write_entry(a, name, content);
   archive_write_close(a);
   archive_write_free(a);
 }
 
-void gzip_file(const fs::path& in, const fs::path& out) {
+void pack_folder(const fs::path& folder, const fs::path& out, Packing packing, const std::string& top) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::recursive_directory_iterator(folder))
+    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), folder).generic_string());
+  std::sort(names.rbegin(), names.rend());
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const auto& n : names) entries.emplace_back(top.empty() ? n : top + "/" + n, read_file(folder / n));
+  pack_entries(out, packing, entries);
+}
+
+void gzip_bytes(const std::string& content, const fs::path& out) {
   struct archive* a = archive_write_new();
   check(archive_write_add_filter_gzip(a), a, "gzip");
   check(archive_write_set_format_raw(a), a, "raw");
   check(archive_write_open_filename(a, out.c_str()), a, "open");
-  write_entry(a, in.filename().string(), read_file(in));
+  write_entry(a, out.stem().string(), content);
   archive_write_close(a);
   archive_write_free(a);
 }
+
+void gzip_file(const fs::path& in, const fs::path& out) { gzip_bytes(read_file(in), out); }
 
 }  // namespace lore::test

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace lore::test {
 
@@ -15,7 +18,15 @@ enum class Packing { Zip, TarGz };
 void pack_folder(const std::filesystem::path& folder, const std::filesystem::path& out, Packing packing,
                  const std::string& top = {});
 
+/// Writes the given (name, content) entries, in that order, into `out`. Names
+/// are written as given, even ones that climb out, to test readers' refusals.
+void pack_entries(const std::filesystem::path& out, Packing packing,
+                  const std::vector<std::pair<std::string, std::string>>& entries);
+
 /// Writes `in` gzip-compressed to `out`.
 void gzip_file(const std::filesystem::path& in, const std::filesystem::path& out);
+
+/// Writes `content` gzip-compressed to `out`.
+void gzip_bytes(const std::string& content, const std::filesystem::path& out);
 
 }  // namespace lore::test

@@ -116,24 +116,6 @@ bool looks_like_event(std::string_view head) {
          (line.find("\"actor\"") != std::string_view::npos);
 }
 
-std::string head_of(const fs::path& path, size_t bytes) {
-  std::string out;
-  try {
-    ByteStream in(path, UINT64_MAX);
-    out.resize(bytes);
-    size_t got = 0;
-    while (got < bytes) {
-      size_t n = in.read(out.data() + got, bytes - got);
-      if (!n) break;
-      got += n;
-    }
-    out.resize(got);
-  } catch (const Error&) {
-    out.clear();
-  }
-  return out;
-}
-
 class GhArchiveReader : public Reader {
  public:
   std::string_view format() const override { return "gharchive"; }
@@ -147,7 +129,7 @@ class GhArchiveReader : public Reader {
     // A tarball is a tree, not a stream of events.
     auto name = path.filename().string();
     if (ends_with(name, ".tar.gz") || ends_with(name, ".tgz") || ends_with(name, ".zip")) return 0;
-    return looks_like_event(head_of(path, 64 << 10)) ? 90 : 0;
+    return looks_like_event(read_head(path, 64 << 10)) ? 90 : 0;
   }
 
   void read(const fs::path& path, const ReaderOptions& options, RecordSink& sink) override {
@@ -160,10 +142,10 @@ class GhArchiveReader : public Reader {
         if (it->is_regular_file(ec)) files.push_back(it->path());
       std::sort(files.begin(), files.end());
       for (const auto& f : files)
-        if (looks_like_event(head_of(f, 64 << 10))) read_file(f, options, sink);
+        if (looks_like_event(read_head(f, 64 << 10))) read_file(f, options, sink);
       return;
     }
-    if (!looks_like_event(head_of(path, 64 << 10)))
+    if (!looks_like_event(read_head(path, 64 << 10)))
       throw Error(Error::Code::Input, path.string() + ": not GH Archive records (expected one JSON event a line)");
     read_file(path, options, sink);
   }

@@ -234,24 +234,6 @@ class RestImport {
   size_t files_ = 0, recognised_ = 0, unknown_ = 0;
 };
 
-std::string head_of_file(const fs::path& path, size_t bytes) {
-  std::string out;
-  try {
-    ByteStream in(path, UINT64_MAX);
-    out.resize(bytes);
-    size_t got = 0;
-    while (got < bytes) {
-      size_t n = in.read(out.data() + got, bytes - got);
-      if (!n) break;
-      got += n;
-    }
-    out.resize(got);
-  } catch (const Error&) {
-    out.clear();
-  }
-  return out;
-}
-
 // A pretty-printed object or array, not one event a line (GH Archive's).
 bool json_document_start(std::string_view head) {
   size_t start = head.find_first_not_of(" \t\r\n");
@@ -274,7 +256,7 @@ class RestReader : public Reader {
     std::error_code ec;
     if (fs::is_regular_file(path, ec)) {
       if (!json_name(path.filename().string())) return 0;
-      auto head = head_of_file(path, 16 << 10);
+      auto head = read_head(path, 16 << 10);
       return json_document_start(head) && github_markers(head) ? 60 : 0;
     }
     if (!fs::is_directory(path, ec)) return 0;
@@ -284,7 +266,7 @@ class RestReader : public Reader {
       if (++seen > 2000 || looked >= 12) break;
       if (!it->is_regular_file(ec) || !json_name(it->path().filename().string())) continue;
       ++looked;
-      auto head = head_of_file(it->path(), 16 << 10);
+      auto head = read_head(it->path(), 16 << 10);
       if (json_document_start(head) && github_markers(head)) return 60;
     }
     return 0;

@@ -29,20 +29,14 @@ class JsonlReader : public Reader {
     auto ends = [&](std::string_view s) { return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0; };
     if (ends(".jsonl") || ends(".jsonl.gz")) return 90;
     // Otherwise: a first line that is an object with Lore's required fields.
-    try {
-      ByteStream in(path);
-      char buf[8192];
-      size_t n = in.read(buf, sizeof buf);
-      std::string_view head(buf, n);
-      size_t nl = head.find('\n');
-      if (nl == std::string_view::npos) return 0;
-      rapidjson::Document d;
-      d.Parse(head.data(), nl);
-      if (!d.HasParseError() && d.IsObject() && d.HasMember("id") && d.HasMember("source") && d.HasMember("kind") &&
-          d.HasMember("text"))
-        return 60;
-    } catch (const Error&) {
-    }
+    std::string head = read_head(path, 8192);
+    size_t nl = head.find('\n');
+    if (nl == std::string::npos) return 0;
+    rapidjson::Document d;
+    d.Parse(head.data(), nl);
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("id") && d.HasMember("source") && d.HasMember("kind") &&
+        d.HasMember("text"))
+      return 60;
     return 0;
   }
 

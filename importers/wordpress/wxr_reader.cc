@@ -469,21 +469,10 @@ std::string_view WxrReader::description() const {
 int WxrReader::sniff(const fs::path& path) const {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return 0;
-  try {
-    ByteStream in(path, 1 << 20);
-    std::string head(16 << 10, '\0');
-    size_t got = 0;
-    while (got < head.size()) {
-      size_t n = in.read(head.data() + got, head.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
-    head.resize(got);
-    if (head.find("<rss") == std::string::npos) return 0;
-    if (head.find("wordpress.org/export/") != std::string::npos) return 95;
-    if (head.find("<wp:") != std::string::npos) return 70;
-  } catch (const Error&) {
-  }
+  std::string head = read_head(path, 16 << 10);
+  if (head.find("<rss") == std::string::npos) return 0;
+  if (head.find("wordpress.org/export/") != std::string::npos) return 95;
+  if (head.find("<wp:") != std::string::npos) return 70;
   return 0;
 }
 

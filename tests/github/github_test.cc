@@ -1,8 +1,6 @@
 // The GitHub readers on the real samples under ../shared/realdata: a
 // migration archive (as a folder and as a .tar.gz made here), REST dumps and
 // recorded API sessions, a python-github-backup tree, and GH Archive hours.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "reader.h"
+#include "test_archive.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -61,47 +60,6 @@ struct TempDir {
   }
   ~TempDir() { fs::remove_all(path); }
 };
-
-// Packs `folder` into a .tar.gz with libarchive's writer, names relative to it.
-void make_tar_gz(const fs::path& folder, const fs::path& out) {
-  struct archive* a = archive_write_new();
-  archive_write_add_filter_gzip(a);
-  archive_write_set_format_pax_restricted(a);
-  ASSERT_EQ(archive_write_open_filename(a, out.c_str()), ARCHIVE_OK);
-  std::vector<fs::path> files;
-  for (const auto& e : fs::recursive_directory_iterator(folder))
-    if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
-  for (const auto& f : files) {
-    std::string data = slurp(f);
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, fs::relative(f, folder).generic_string().c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_write_header(a, e);
-    archive_write_data(a, data.data(), data.size());
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
-}
-
-// Writes `content` gzip-compressed (a single compressed file, as GH Archive publishes).
-void write_gz(const fs::path& out, const std::string& content) {
-  struct archive* a = archive_write_new();
-  archive_write_add_filter_gzip(a);
-  archive_write_set_format_raw(a);
-  ASSERT_EQ(archive_write_open_filename(a, out.c_str()), ARCHIVE_OK);
-  struct archive_entry* e = archive_entry_new();
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-  archive_write_header(a, e);
-  archive_write_data(a, content.data(), content.size());
-  archive_entry_free(e);
-  archive_write_close(a);
-  archive_write_free(a);
-}
 
 std::string replace_once(std::string s, std::string_view from, std::string_view to) {
   size_t p = s.find(from);
@@ -231,7 +189,7 @@ TEST(GithubMigration, UnpackedFolder) {
 TEST(GithubMigration, TarGzGivesTheSameRecords) {
   TempDir tmp("targz");
   fs::path tgz = tmp.path / "migration.tar.gz";
-  make_tar_gz(realdata(kMigration), tgz);
+  lore::test::pack_folder(realdata(kMigration), tgz, lore::test::Packing::TarGz);
   EXPECT_EQ(sniffed(tgz), "github");
   auto packed = import(tgz);
   expect_milahu(packed);
@@ -666,7 +624,7 @@ TEST(GhArchive, LatestStateWinsWhateverTheOrder) {
   std::string lines = issue_event("closed", "closed", "Widgets break (fixed)", "2020-01-03T00:00:00Z") +
                       issue_event("opened", "open", "Widgets break", "2020-01-01T00:00:00Z");
   spit(tmp.path / "events.ndjson", lines);
-  write_gz(tmp.path / "events.json.gz", lines);
+  lore::test::gzip_bytes(lines, tmp.path / "events.json.gz");
   for (const char* name : {"events.ndjson", "events.json.gz"}) {
     auto path = tmp.path / name;
     EXPECT_EQ(sniffed(path), "gharchive") << name;

@@ -1,7 +1,5 @@
 // Golden tests of the Slack readers on the real samples in shared/realdata/slack.
 // Expected counts were taken from an independent reading of the JSON.
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -16,6 +14,7 @@
 
 #include "errors.h"
 #include "record_json.h"
+#include "test_archive.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -86,31 +85,6 @@ void write_file(const fs::path& p, std::string_view content) {
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// Zips the files of `folder` with libarchive, in reverse name order so that
-// the reader cannot lean on the folder's sorted order.
-void zip_folder(const fs::path& folder, const fs::path& zip) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::recursive_directory_iterator(folder))
-    if (e.is_regular_file()) names.push_back(fs::relative(e.path(), folder).generic_string());
-  std::sort(names.rbegin(), names.rend());
-  struct archive* a = archive_write_new();
-  ASSERT_EQ(archive_write_set_format_zip(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_open_filename(a, zip.c_str()), ARCHIVE_OK);
-  for (const auto& n : names) {
-    std::string content = read_file(folder / n);
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, n.c_str());
-    archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-    ASSERT_EQ(archive_write_data(a, content.data(), content.size()), static_cast<la_ssize_t>(content.size()));
-    archive_entry_free(e);
-  }
-  archive_write_close(a);
-  archive_write_free(a);
 }
 
 // ---------------------------------------------------------------- houstondatavis
@@ -201,7 +175,7 @@ TEST(slack_reader_test, houston_records) {
 TEST(slack_reader_test, houston_zip_equals_folder) {
   TempDir tmp;
   fs::path zip = tmp.path / "houston.zip";
-  zip_folder(kHouston, zip);
+  test::pack_folder(kHouston, zip, test::Packing::Zip);
   auto reader = reader_for(zip, "");
   EXPECT_EQ(reader->format(), "slack");
   auto from_zip = import(zip);
@@ -463,28 +437,13 @@ TEST(slack_reader_test, refused_entries_are_rejected) {
   write_file(tmp.path / "evil" / "x" / "2025-01-30.json", "[]");
   fs::remove(copy / "B75B4C7" / "2025-01-30.json");
   fs::path zip = tmp.path / "export.zip";
-  zip_folder(copy, zip);
-  {
-    struct archive* a = archive_write_new();
-    archive_write_set_format_zip(a);
-    ASSERT_EQ(archive_write_open_filename(a, (tmp.path / "climb.zip").c_str()), ARCHIVE_OK);
-    for (const auto& [name, content] : std::vector<std::pair<std::string, std::string>>{
+  test::pack_folder(copy, zip, test::Packing::Zip);
+  test::pack_entries(tmp.path / "climb.zip", test::Packing::Zip,
+                    {
              {"users.json", read_file(copy / "users.json")},
              {"channels.json", read_file(copy / "channels.json")},
              {"../B75B4C7/2025-01-10.json", read_file(copy / "B75B4C7" / "2025-01-10.json")},
-             {"B75B4C7/2025-01-11.json", read_file(copy / "B75B4C7" / "2025-01-11.json")}}) {
-      struct archive_entry* e = archive_entry_new();
-      archive_entry_set_pathname(e, name.c_str());
-      archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
-      archive_entry_set_filetype(e, AE_IFREG);
-      archive_entry_set_perm(e, 0644);
-      archive_write_header(a, e);
-      archive_write_data(a, content.data(), content.size());
-      archive_entry_free(e);
-    }
-    archive_write_close(a);
-    archive_write_free(a);
-  }
+             {"B75B4C7/2025-01-11.json", read_file(copy / "B75B4C7" / "2025-01-11.json")}});
   auto climbed = import(tmp.path / "climb.zip");
   ASSERT_EQ(climbed.rejects.size(), 1u);
   EXPECT_EQ(climbed.rejects[0].first.file, (tmp.path / "climb.zip").string() + ":../B75B4C7/2025-01-10.json");

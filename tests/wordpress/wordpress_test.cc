@@ -1,8 +1,6 @@
 // The WordPress importers (WXR and REST) on the real samples under
 // ../shared/realdata/wxr and ../shared/realdata/wp-rest-json, plus temp
 // files for what no sample has (DOCTYPE, broken bytes, gzip, comments dumps).
-#include <archive.h>
-#include <archive_entry.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +10,7 @@
 
 #include "errors.h"
 #include "reader.h"
+#include "test_archive.h"
 #include "test_util.h"
 #include "wordpress/rest_reader.h"
 #include "wordpress/wp_common.h"
@@ -81,24 +80,6 @@ class Scratch {
  private:
   fs::path dir_;
 };
-
-// gzip-compresses `from` into `to` with libarchive's raw writer.
-void gzip_file(const fs::path& from, const fs::path& to) {
-  std::string data = slurp(from);
-  struct archive* a = archive_write_new();
-  ASSERT_EQ(archive_write_add_filter_gzip(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_set_format_raw(a), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_open_filename(a, to.c_str()), ARCHIVE_OK);
-  struct archive_entry* e = archive_entry_new();
-  archive_entry_set_pathname(e, "data");
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-  ASSERT_EQ(archive_write_header(a, e), ARCHIVE_OK);
-  ASSERT_EQ(archive_write_data(a, data.data(), data.size()), static_cast<la_ssize_t>(data.size()));
-  archive_entry_free(e);
-  archive_write_close(a);
-  archive_write_free(a);
-}
 
 // ---------------------------------------------------------------- WXR: theme unit test
 
@@ -198,7 +179,7 @@ TEST(WxrThemeUnitTest, BlockCommentsAndShortcodesAreGoneButCaptionsStay) {
 TEST(WxrThemeUnitTest, GzipGivesTheSameRecords) {
   Scratch scratch;
   fs::path gz = scratch.dir() / "themeunittestdata.wordpress.xml.gz";
-  gzip_file(realdata(kThemeUnit), gz);
+  test::gzip_file(realdata(kThemeUnit), gz);
   ASSERT_GT(wp::WxrReader().sniff(gz), 90);
   auto plain = read_wxr(realdata(kThemeUnit));
   auto packed = read_wxr(gz);
