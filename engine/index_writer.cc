@@ -105,14 +105,16 @@ size_t IndexWriter::replace_synonyms(const std::vector<std::vector<std::string>>
       std::vector<std::string> words;
       for (const auto& w : entry) words.push_back(lowercase(w));
       const std::string& key = words[0];
-      // The query parser looks a word up both as typed and, as it stems
-      // most words, by its stem; multi-word terms are looked up as typed.
-      const bool single = key.find(' ') == std::string::npos;
+      // Xapian's parser looks the glossary up by the words as typed (one or
+      // several); a synonym is stored as the stem the index holds, so that
+      // it finds every form of the word ("takeover" finds "takeovers").
+      bool any = false;
       for (size_t i = 1; i < words.size(); ++i) {
-        db_.add_synonym(key, words[i]);
-        if (single && words[i].find(' ') == std::string::npos)
-          db_.add_synonym("Z" + stem(key), "Z" + stem(words[i]));
+        if (words[i].find(' ') != std::string::npos) continue;  // a synonym is one word
+        db_.add_synonym(key, "Z" + stem(words[i]));
+        any = true;
       }
+      if (!any) continue;
       ++stored;
     }
     ++pending_;

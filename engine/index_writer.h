@@ -40,8 +40,8 @@ class IndexWriter {
   uint64_t document_count() const;
 
   /// Replaces the glossary of synonyms stored in the database with `entries`,
-  /// each a term (one or more words) followed by the words a search for it
-  /// also finds, and commits. Returns the number of entries stored.
+  /// each a term (one or more words) followed by the single words a search
+  /// for it also finds, and commits. Returns the number of entries stored.
   size_t replace_synonyms(const std::vector<std::vector<std::string>>& entries);
 
   /// Reads a glossary file: one entry a line, `term synonym...`, separated by
