@@ -172,7 +172,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       Xapian::Query q = restrict(parsed.query, req.access);
       Xapian::Enquire enquire(db_);
       enquire.set_query(q);
-      enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5));
+      enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
       const auto date_slot = field(Field::Date).slot;
       switch (req.sort) {
         case Sort::Relevance: enquire.set_sort_by_relevance_then_value(date_slot, true); break;
@@ -350,7 +350,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
                       Xapian::Query(term(Field::Thread, thread)));
       Xapian::Enquire out(db_);
       out.set_query(restrict(q, access));
-      out.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, 0.5));
+      out.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
       out.set_collapse_key(field(Field::Thread).slot);
       Xapian::MSet m = out.get_mset(0, result.limit);
       result.total = m.get_matches_estimated();

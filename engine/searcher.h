@@ -48,12 +48,14 @@ struct Hit {
   std::string thread_title;
 };
 
-/// How relevance is computed: BM25's k1 and b (Xapian's BM25Weight), and how
-/// much a conversation gains per doubling of its matching documents with
-/// --group thread (score * (1 + thread_boost * log2(matches))).
+/// How relevance is computed: BM25's k1, b and min_normlen (Xapian's
+/// BM25Weight), and how much a conversation gains per doubling of its
+/// matching documents with --group thread (score * (1 + thread_boost *
+/// log2(matches))).
 struct Ranking {
-  double k1 = 1.0;
-  double b = 0.5;
+  double k1 = 1.2;
+  double b = 0.9;
+  double min_normlen = 0.2;
   double thread_boost = 0.0;
 };
 
