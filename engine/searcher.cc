@@ -329,7 +329,10 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
       result.hits.clear();
       std::string thread = db_.get_document(*did).get_value(field(Field::Thread).slot);
       // The terms that best describe this conversation, from the documents of
-      // it the caller may see.
+      // it the caller may see. An ESet draws its candidate terms only from the
+      // RSet's documents, so no word of a hidden document can be chosen; its
+      // weights use index-wide frequencies (as every BM25 score does), which
+      // may change which visible words win, never reveal a hidden one.
       Xapian::Enquire seed(db_);
       seed.set_query(restrict(Xapian::Query(term(Field::Thread, thread)), access));
       Xapian::MSet seeds = seed.get_mset(0, 50);
