@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <xapian.h>
 
@@ -38,8 +39,19 @@ class IndexWriter {
   /// Documents in the database now.
   uint64_t document_count() const;
 
+  /// Replaces the glossary of synonyms stored in the database with `entries`,
+  /// each a term (one or more words) followed by the single words a search
+  /// for it also finds, and commits. Returns the number of entries stored.
+  size_t replace_synonyms(const std::vector<std::vector<std::string>>& entries);
+
+  /// Reads a glossary file: one entry a line, `term synonym...`, separated by
+  /// spaces; a "quoted phrase" is one multi-word term; `#` starts a comment.
+  /// Throws lore::Error (Usage) when the file cannot be read.
+  static std::vector<std::vector<std::string>> read_synonyms(const std::string& path);
+
  private:
   void mark_threads();
+  void update_spelling(const Xapian::Document& doc, bool add);
 
   std::string path_;
   Xapian::WritableDatabase db_;

@@ -51,6 +51,7 @@ void write_hit(Writer& w, const Hit& h) {
   w.Key("score"), w.Double(h.score);
   w.Key("snippet"), str(w, h.snippet);
   w.Key("thread_matches"), w.Uint64(h.thread_matches);
+  w.Key("thread_title"), str_or_null(w, h.thread_title);
   w.EndObject();
 }
 
@@ -156,12 +157,17 @@ class TextPrinter : public Printer {
       const Record& rec = h.record;
       out_ << dim(std::to_string(++n) + ".") << " " << cyan(place(rec)) << " · " << rec.author << " · "
            << short_date(rec.date) << "\n";
-      std::string heading = rec.title.empty() ? first_line(rec.text, 100) : rec.title;
+      // A reply is shown under the title (or first line) of its conversation.
+      const bool reply = !h.thread_title.empty();
+      std::string heading = reply ? h.thread_title : rec.title.empty() ? first_line(rec.text, 100) : rec.title;
       if (!heading.empty()) out_ << "   " << bold(heading) << "\n";
       std::string snippet = snippet_to_terminal(h.snippet, color_);
       for (char& c : snippet)
         if (c == '\n') c = ' ';
-      if (!snippet.empty() && (rec.title.empty() ? snippet != heading : true)) out_ << "   " << snippet << "\n";
+      if (reply)
+        out_ << "   " << dim("›") << " " << (snippet.empty() ? first_line(rec.text, 100) : snippet) << "\n";
+      else if (!snippet.empty() && (rec.title.empty() ? snippet != heading : true))
+        out_ << "   " << snippet << "\n";
       out_ << "   " << dim(rec.id);
       if (h.thread_matches > 1) out_ << dim(" (" + std::to_string(h.thread_matches) + " matches in this conversation)");
       out_ << "\n\n";

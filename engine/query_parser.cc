@@ -158,7 +158,8 @@ struct Period {
 
 class Parser {
  public:
-  Parser(std::vector<Token> toks, const Xapian::Database& db, int64_t now) : toks_(std::move(toks)), now_(now) {
+  Parser(std::vector<Token> toks, const Xapian::Database& db, int64_t now, bool suggest)
+      : toks_(std::move(toks)), now_(now), db_(db), suggest_(suggest) {
     qp_.set_database(db);
     qp_.set_stemmer(default_stemmer());
     qp_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -335,8 +336,16 @@ class Parser {
         next();
         return inner;
       }
-      case Tok::Word:
-        return text(t.text, false, t.column);
+      case Tok::Word: {
+        // A run of plain words is parsed at once (multi-word synonyms).
+        std::string run = t.text;
+        suggest_word(t);
+        while (peek().type == Tok::Word) {
+          suggest_word(peek());
+          run += " " + next().text;
+        }
+        return text(run, false, t.column);
+      }
       case Tok::Phrase:
         return text(t.text, true, t.column);
       case Tok::Filter:
@@ -346,9 +355,36 @@ class Parser {
     }
   }
 
+  // Notes a spelling correction for a plain word no public document holds.
+  void suggest_word(const Token& t) {
+    if (!suggest_) return;
+    auto words = name_words(t.text);
+    if (words.size() != 1) return;  // punctuation, wildcards, several words: left as typed
+    const std::string& w = words[0];
+    if (w.size() < 3 || w.size() > 40 || lowercase(t.text) != w) return;
+    if (w.find_first_of("0123456789") != std::string::npos) return;
+    auto it = db_.spellings_begin();
+    it.skip_to(w);
+    if (it != db_.spellings_end() && *it == w) return;  // a known word
+    // Short words have many neighbours at distance 2; allow one edit only.
+    std::string s = db_.get_spelling_suggestion(w, w.size() <= 4 ? 1 : 2);
+    if (s.empty() || s == w) return;
+    corrections_.push_back({t.column - 1, t.text.size(), s});
+  }
+
+ public:
+  struct Correction {
+    size_t start, length;
+    std::string word;
+  };
+  const std::vector<Correction>& corrections() const { return corrections_; }
+
+ private:
   Node text(const std::string& s, bool phrase, size_t col, const std::string& prefix = {}) {
     unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_CJK_NGRAM;
-    if (!phrase) flags |= Xapian::QueryParser::FLAG_WILDCARD;
+    if (!phrase)
+      flags |= Xapian::QueryParser::FLAG_WILDCARD | Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+               Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
     // Lowercased so that DEPLOY is stemmed like deploy: Xapian leaves
     // capitalised words unstemmed, which makes a search case-sensitive.
     std::string lower = lowercase(s);
@@ -562,6 +598,9 @@ class Parser {
   size_t pos_ = 0;
   int64_t now_;
   bool has_text_ = false;
+  Xapian::Database db_;
+  bool suggest_;
+  std::vector<Correction> corrections_;
   Xapian::QueryParser qp_;
 };
 
@@ -569,14 +608,26 @@ class Parser {
 
 QueryParser::QueryParser(const Xapian::Database& db, int64_t now) : db_(db), now_(now) {}
 
-ParsedQuery QueryParser::parse(std::string_view query) const {
+ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
   if (query.size() > kMaxQueryBytes)
     throw Error(Error::Code::Query, "query is longer than " + std::to_string(kMaxQueryBytes) + " bytes",
                 "shorten the query");
-  Parser p(tokenize(query), db_, now_);
+  Parser p(tokenize(query), db_, now_, suggest);
   Xapian::Database db = db_;
   p.db_has_ = [db](const std::string& t) { return db.term_exists(t); };
-  return p.run();
+  ParsedQuery out = p.run();
+  if (!p.corrections().empty()) {
+    // Splice the corrections into the query as typed, so that its filters,
+    // operators and spacing stay exactly as they were.
+    size_t at = 0;
+    for (const auto& c : p.corrections()) {
+      out.corrected.append(query.substr(at, c.start - at));
+      out.corrected += c.word;
+      at = c.start + c.length;
+    }
+    out.corrected.append(query.substr(at));
+  }
+  return out;
 }
 
 }  // namespace lore

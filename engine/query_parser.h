@@ -22,6 +22,17 @@
 // (a day). `after:D` means after all of D, `before:D` before all of D, `on:D`
 // and `during:D` within D, `date:D1..D2` from the start of D1 to the end of
 // D2, either end may be left open. All UTC.
+//
+// Consecutive plain words go to Xapian's parser as one run, so that the
+// glossary's multi-word terms (lore-index --synonyms) are recognised; the
+// glossary is used for every word (FLAG_AUTO_SYNONYMS), not for phrases.
+//
+// Spelling ("did you mean"): a plain word that is in no public document's
+// text is replaced by the closest word that is, from Xapian's spelling table,
+// which the index writer fills from public documents only (so a word of a
+// restricted document is never offered, nor used to decide). Lore asks the
+// table word by word, as Xapian's FLAG_SPELLING_CORRECTION does, but splices
+// the answers into the query as typed, so filters and operators are kept.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +53,11 @@ struct ParsedQuery {
   std::string tree;
   /// True when the query has free text (else it only filters).
   bool has_text = false;
+  /// When parse() was asked to suggest: the query with each free-text word
+  /// that no public document holds replaced by the nearest word that one
+  /// does (filters, operators and the rest kept as typed); empty when no
+  /// word needed it.
+  std::string corrected;
 };
 
 class QueryParser {
@@ -49,8 +65,9 @@ class QueryParser {
   /// `db` is used to expand wildcards; `now` anchors relative dates.
   QueryParser(const Xapian::Database& db, int64_t now);
 
-  /// Parses `query`; throws lore::Error (Query) naming the column of the problem.
-  ParsedQuery parse(std::string_view query) const;
+  /// Parses `query`; throws lore::Error (Query) naming the column of the
+  /// problem. With `suggest`, fills ParsedQuery::corrected.
+  ParsedQuery parse(std::string_view query, bool suggest = false) const;
 
   /// Longest query accepted, in bytes.
   static constexpr size_t kMaxQueryBytes = 4096;

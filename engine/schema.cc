@@ -110,6 +110,33 @@ namespace {
 
 void add_term_once(Xapian::Document& doc, const std::string& t) { doc.add_boolean_term(t); }
 
+// The parts of identifiers joined by underscores ("always_flush" gives
+// "always flush"): Xapian keeps such a word whole, while people search for
+// its parts.
+std::string underscore_parts(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  auto ident = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  while (i < text.size()) {
+    if (!ident(text[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < text.size() && ident(text[j])) ++j;
+    if (text.find('_', i) < j) {
+      std::string word = text.substr(i, j - i);
+      std::replace(word.begin(), word.end(), '_', ' ');
+      out += word;
+      out += '\n';
+    }
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace
 
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
@@ -176,6 +203,8 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
     tg.increase_termpos(10);
   }
   tg.index_text(r.text);
+  if (std::string parts = underscore_parts(r.title + "\n" + r.text); !parts.empty())
+    tg.index_text_without_positions(parts);
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   if (r.updated) doc.add_value(field(Field::Updated).slot, Xapian::sortable_serialise(static_cast<double>(r.updated)));

@@ -20,7 +20,8 @@
 //            XPUBLIC                  visible to everyone
 //            XR:<principal>           a principal allowed to see a restricted document
 //            S<word>, ZS<stem>        title words (with positions)
-//            <word>, Z<stem>          title and text words (with positions)
+//            <word>, Z<stem>          title and text words (with positions; title words wdf 3)
+//                                     and the parts of snake_case identifiers (no positions)
 //   values   0 date, 1 updated        Xapian::sortable_serialise(seconds since epoch, UTC)
 //            2 content hash           16 hex digits of FNV-1a 64 over the record's JSON
 //            3 thread id              collapse key for one hit per conversation

@@ -1,6 +1,7 @@
 #include "searcher.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <unordered_map>
 
@@ -125,6 +126,38 @@ Xapian::Query Searcher::parse(const std::string& query, bool* has_text) {
   return parsed.query;
 }
 
+namespace {
+
+// First line of a text, cut at a word boundary.
+std::string first_line_of(const std::string& text) {
+  constexpr size_t kMax = 120;
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() <= kMax) return line;
+  size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+  line.resize(cut);
+  if (size_t space = line.find_last_of(' '); space != std::string::npos && space > kMax / 2) line.resize(space);
+  return line + "…";
+}
+
+}  // namespace
+
+uint64_t Searcher::exact_count(const Xapian::Query& query) {
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return enquire.get_mset(0, 0, db_.get_doccount()).get_matches_estimated();
+}
+
+std::string Searcher::thread_title(const Record& r, const Access& access) {
+  const std::string& root = r.thread_id();
+  if (root == r.id) return {};
+  auto did = find(root, access);
+  if (!did) return {};
+  Record rec = from_document(db_.get_document(*did));
+  return rec.title.empty() ? first_line_of(rec.text) : rec.title;
+}
+
 SearchResult Searcher::search(const SearchRequest& req) {
   SearchResult result;
   result.query = req.query;
@@ -133,9 +166,13 @@ SearchResult Searcher::search(const SearchRequest& req) {
   xapian_try(path_, [&] {
     with_retry(db_, [&] {
       result.hits.clear();
-      Xapian::Query q = restrict(parse(req.query), req.access);
+      result.corrected.reset();
+      QueryParser qp(db_, clock_now());
+      ParsedQuery parsed = qp.parse(req.query, true);
+      Xapian::Query q = restrict(parsed.query, req.access);
       Xapian::Enquire enquire(db_);
       enquire.set_query(q);
+      enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
       const auto date_slot = field(Field::Date).slot;
       switch (req.sort) {
         case Sort::Relevance: enquire.set_sort_by_relevance_then_value(date_slot, true); break;
@@ -151,18 +188,53 @@ SearchResult Searcher::search(const SearchRequest& req) {
         enquire.add_matchspy(spy.get());
         check_at_least = db_.get_doccount();
       }
-      Xapian::MSet mset = enquire.get_mset(result.offset, result.limit, check_at_least);
+      // A conversation where many documents match gains on one passing
+      // mention: the top of the ranking is re-ordered by the boosted score.
+      // The window is fixed, so pages stay consistent with one another.
+      const bool boost = req.sort == Sort::Relevance && req.group == Group::Thread && ranking_.thread_boost > 0 &&
+                         parsed.has_text;
+      constexpr size_t kBoostWindow = 100;
+      const size_t first = boost && result.offset < kBoostWindow ? 0 : result.offset;
+      const size_t count = boost && result.offset < kBoostWindow ? std::max(kBoostWindow, result.offset + result.limit)
+                                                                 : result.limit;
+      Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
       result.total = mset.get_matches_estimated();
+      struct Ranked {
+        Xapian::MSetIterator it;
+        double score;
+      };
+      std::vector<Ranked> ranked;
       for (auto it = mset.begin(); it != mset.end(); ++it) {
+        double score = it.get_weight();
+        if (boost) score *= 1 + ranking_.thread_boost * std::log2(1.0 + it.get_collapse_count());
+        ranked.push_back({it, score});
+      }
+      if (boost) {
+        std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
+        size_t skip = result.offset - first;
+        ranked.erase(ranked.begin(), ranked.begin() + std::min(skip, ranked.size()));
+        if (ranked.size() > result.limit) ranked.resize(result.limit);
+      }
+      for (const auto& [it, score] : ranked) {
         Hit hit;
         Xapian::Document doc = it.get_document();
         hit.record = from_document(doc);
-        hit.score = it.get_weight();
+        hit.score = score;
         hit.thread_matches = req.group == Group::Thread ? it.get_collapse_count() + 1 : 1;
         hit.snippet = make_snippet(mset, hit.record.text);
+        hit.thread_title = thread_title(hit.record, req.access);
         result.hits.push_back(std::move(hit));
       }
       if (spy) result.facets = spy->facets(kMaxFacetValues);
+      // Did you mean: only when this query finds (almost) nothing the caller
+      // may see and the corrected one finds more of what the caller may see.
+      if (parsed.has_text && !parsed.corrected.empty()) {
+        uint64_t found = exact_count(q);
+        if (found < kFewMatches) {
+          ParsedQuery fixed = qp.parse(parsed.corrected);
+          if (exact_count(restrict(fixed.query, req.access)) > found) result.corrected = parsed.corrected;
+        }
+      }
     });
   });
   return result;
@@ -257,7 +329,10 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
       result.hits.clear();
       std::string thread = db_.get_document(*did).get_value(field(Field::Thread).slot);
       // The terms that best describe this conversation, from the documents of
-      // it the caller may see.
+      // it the caller may see. An ESet draws its candidate terms only from the
+      // RSet's documents, so no word of a hidden document can be chosen; its
+      // weights use index-wide frequencies (as every BM25 score does), which
+      // may change which visible words win, never reveal a hidden one.
       Xapian::Enquire seed(db_);
       seed.set_query(restrict(Xapian::Query(term(Field::Thread, thread)), access));
       Xapian::MSet seeds = seed.get_mset(0, 50);
@@ -278,6 +353,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
                       Xapian::Query(term(Field::Thread, thread)));
       Xapian::Enquire out(db_);
       out.set_query(restrict(q, access));
+      out.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
       out.set_collapse_key(field(Field::Thread).slot);
       Xapian::MSet m = out.get_mset(0, result.limit);
       result.total = m.get_matches_estimated();
@@ -287,6 +363,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
         hit.score = it.get_weight();
         hit.thread_matches = it.get_collapse_count() + 1;
         hit.snippet = make_snippet(m, hit.record.text);
+        hit.thread_title = thread_title(hit.record, access);
         result.hits.push_back(std::move(hit));
       }
     });

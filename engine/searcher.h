@@ -43,6 +43,20 @@ struct Hit {
   double score = 0;
   std::string snippet;  ///< HTML-escaped, matches in <mark>
   uint64_t thread_matches = 1;
+  /// The conversation's title, or the first line of its root, when the hit
+  /// is not the root itself and the caller may see the root; else empty.
+  std::string thread_title;
+};
+
+/// How relevance is computed: BM25's k1, b and min_normlen (Xapian's
+/// BM25Weight), and how much a conversation gains per doubling of its
+/// matching documents with --group thread (score * (1 + thread_boost *
+/// log2(matches))).
+struct Ranking {
+  double k1 = 1.2;
+  double b = 0.9;
+  double min_normlen = 0.2;
+  double thread_boost = 0.0;
 };
 
 struct SearchResult {
@@ -88,12 +102,23 @@ class Searcher {
   /// Sees the latest commit of a concurrent writer.
   void reopen();
 
+  /// Changes how relevance is computed (the ranking benchmark tries several).
+  void set_ranking(const Ranking& ranking) { ranking_ = ranking; }
+  const Ranking& ranking() const { return ranking_; }
+
+  /// A search offers a correction when its query matches fewer documents
+  /// than this and the corrected query matches more than it does.
+  static constexpr uint64_t kFewMatches = 3;
+
  private:
   Xapian::Query parse(const std::string& query, bool* has_text = nullptr);
   std::optional<Xapian::docid> find(const std::string& id, const Access& access);
+  uint64_t exact_count(const Xapian::Query& query);
+  std::string thread_title(const Record& record, const Access& access);
 
   std::string path_;
   Xapian::Database db_;
+  Ranking ranking_;
 };
 
 }  // namespace lore

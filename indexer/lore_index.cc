@@ -152,7 +152,7 @@ void write_report(const std::string& path, const std::vector<FileStats>& files, 
 int main_index(int argc, char** argv) {
   namespace po = boost::program_options;
   cli::CommonOptions common;
-  std::string format, progress_mode = "auto", report;
+  std::string format, progress_mode = "auto", report, synonyms;
   uint32_t batch = 5000;
   ReaderOptions ropts;
   std::vector<std::string> paths;
@@ -162,6 +162,7 @@ int main_index(int argc, char** argv) {
       ("format", po::value(&format)->value_name("NAME"), "force an input format instead of detecting it")
       ("progress", po::value(&progress_mode)->value_name("auto|always|never"), "progress on stderr (default: auto, on a terminal)")
       ("report", po::value(&report)->value_name("FILE"), "write the summary and every rejected record as JSON")
+      ("synonyms", po::value(&synonyms)->value_name("FILE"), "replace the glossary of synonyms: one line `term synonym...`")
       ("batch-size", po::value(&batch)->value_name("N"), "documents per commit (default 5000)")
       ("slack-workspace-url", po::value(&ropts.slack_workspace_url)->value_name("URL"), "Slack workspace address, for permalinks")
       ("wp-keep-post-types", po::value(&ropts.wp_keep_post_types)->multitoken()->value_name("TYPE..."), "WordPress custom post types to keep");
@@ -187,13 +188,19 @@ int main_index(int argc, char** argv) {
     std::cout << cli::version_line("lore-index") << "\n";
     return 0;
   }
-  if (paths.empty()) throw Error(Error::Code::Usage, "no input given", "usage: lore-index [options] PATH...");
+  if (paths.empty() && synonyms.empty())
+    throw Error(Error::Code::Usage, "no input given", "usage: lore-index [options] PATH...");
   if (progress_mode != "auto" && progress_mode != "always" && progress_mode != "never")
     throw Error(Error::Code::Usage, "--progress takes auto, always or never");
   const bool show_progress = progress_mode == "always" || (progress_mode == "auto" && isatty(STDERR_FILENO));
 
   const std::string db = resolve_db_path(common.db);
   IndexWriter writer(db, batch);
+  if (!synonyms.empty()) {
+    size_t n = writer.replace_synonyms(IndexWriter::read_synonyms(synonyms));
+    std::cout << "glossary " << synonyms << ": " << n << " terms with synonyms\n";
+    if (paths.empty()) return 0;
+  }
   Progress progress(show_progress);
   std::vector<FileStats> files;
   std::vector<Rejection> rejects;

@@ -195,5 +195,26 @@ TEST(cli_test, json_output_has_the_spec_shape) {
             "slack:C100/1614834367.000100\nslack:C100/1614837967.000200\nslack:C100/1614841567.000300\n");
 }
 
+TEST(cli_test, a_glossary_is_stored_by_lore_index_and_used_by_lore_search) {
+  TempDir t;
+  std::string db = (t.path / "db").string();
+  ASSERT_EQ(run(kIndex, {"--db", db, fixture()}, t.path).exit, 0);
+  std::string glossary = (t.path / "glossary.txt").string();
+  std::ofstream(glossary) << "sketch draft\n";
+  auto before = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t.path);
+  EXPECT_EQ(before.out, "");
+  auto stored = run(kIndex, {"--db", db, "--synonyms", glossary}, t.path);
+  ASSERT_EQ(stored.exit, 0) << stored.err;
+  EXPECT_EQ(stored.out, "glossary " + glossary + ": 1 terms with synonyms\n");
+  auto after = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t.path);
+  EXPECT_EQ(after.out, "github:acme/api#12/comment/9001\n");
+  auto missing = run(kIndex, {"--db", db, "--synonyms", (t.path / "none.txt").string()}, t.path);
+  EXPECT_EQ(missing.exit, 2);
+  // Did you mean, as people see it.
+  auto typo = run(kSearch, {"--db", db, "--as", "slack:U999", "drafy"}, t.path);
+  EXPECT_EQ(typo.exit, 0);
+  EXPECT_EQ(typo.out, "Did you mean: draft\n\nNo matches for drafy\n");
+}
+
 }  // namespace
 }  // namespace lore

@@ -1,0 +1,398 @@
+// Search quality features on the hand-checked fixture (tests/fixtures/
+// filters.jsonl): conversation titles on hits, facets under --as, snippets and
+// their escaping, "did you mean" from public words only, the glossary of
+// synonyms, similar conversations, and that nothing restricted ever reaches a
+// caller who may not see it through any of them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "access.h"
+#include "errors.h"
+#include "index_writer.h"
+#include "printer.h"
+#include "reader.h"
+#include "schema.h"
+#include "searcher.h"
+#include "test_util.h"
+
+namespace lore {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/lore-search-test-XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+void import(const std::string& db, const fs::path& file) {
+  struct Sink : RecordSink {
+    IndexWriter writer;
+    explicit Sink(const std::string& db) : writer(db) {}
+    void record(Record&& r) override { writer.write(r); }
+    void reject(const Position&, std::string_view) override {}
+    void skip(std::string_view) override {}
+  } sink(db);
+  reader_for(file, "")->read(file, ReaderOptions{}, sink);
+  sink.writer.commit();
+}
+
+const char* S1 = "slack:C100/1614834367.000100";
+const char* S3 = "slack:C100/1614841567.000300";
+const char* S6 = "slack:G300/1619827200.000100";
+const char* GS1 = "github:acme/secret#1";
+const char* P55C = "p2:blog.acme.example/55/comment/7";
+
+class SearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    db_ = (dir_->path / "db").string();
+    setenv("LORE_NOW", "2022-06-16T12:00:00Z", 1);
+    import(db_, test::source_root() / "tests" / "fixtures" / "filters.jsonl");
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    unsetenv("LORE_NOW");
+  }
+  static SearchResult search(const std::string& q, const Access& access = Access::everything(),
+                             Group group = Group::Thread) {
+    Searcher s(db_);
+    SearchRequest req;
+    req.query = q;
+    req.limit = 100;
+    req.group = group;
+    req.access = access;
+    return s.search(req);
+  }
+  static std::vector<std::string> ids(const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.record.id);
+    return out;
+  }
+
+  static TempDir* dir_;
+  static std::string db_;
+};
+
+TempDir* SearchTest::dir_ = nullptr;
+std::string SearchTest::db_;
+
+TEST_F(SearchTest, a_reply_carries_the_title_or_first_line_of_its_conversation) {
+  auto r = search("hotfixes");
+  ASSERT_EQ(ids(r), std::vector<std::string>{P55C});
+  EXPECT_EQ(r.hits[0].thread_title, "Decision: deploy freeze every December");
+  EXPECT_EQ(r.hits[0].thread_matches, 1u);
+
+  r = search("frozen");
+  ASSERT_EQ(ids(r), std::vector<std::string>{S3});
+  EXPECT_EQ(r.hits[0].thread_title,
+            "Proposal: a deploy freeze during the database migration. Details in https://wiki.example/freeze");
+
+  // A root has no conversation title of its own to show.
+  r = search("proposal");
+  ASSERT_EQ(ids(r), std::vector<std::string>{S1});
+  EXPECT_EQ(r.hits[0].thread_title, "");
+
+  // Text output shows the conversation above the matching message; JSON names it.
+  std::ostringstream text;
+  make_printer(Format::Text, text, false)->result(search("hotfixes"));
+  EXPECT_EQ(text.str(),
+            "1. p2 blog.acme.example · Bo Li · 2021-11-21 09:00\n"
+            "   Decision: deploy freeze every December\n"
+            "   › Does this include hotfixes?\n"
+            "   p2:blog.acme.example/55/comment/7\n\n"
+            "About 1 matches; showing 1-1\n");
+  EXPECT_NE(result_json(search("hotfixes")).find("\"thread_title\":\"Decision: deploy freeze every December\""),
+            std::string::npos);
+  EXPECT_NE(result_json(search("proposal")).find("\"thread_title\":null"), std::string::npos);
+}
+
+TEST_F(SearchTest, grouping_by_thread_shows_each_conversation_once_with_its_best_document) {
+  auto grouped = search("deploy OR deploys OR frozen OR freeze");
+  auto flat = search("deploy OR deploys OR frozen OR freeze", Access::everything(), Group::None);
+  std::map<std::string, uint64_t> per_thread;
+  for (const auto& h : flat.hits) ++per_thread[h.record.thread_id()];
+  ASSERT_EQ(grouped.hits.size(), per_thread.size());
+  for (const auto& h : grouped.hits) EXPECT_EQ(h.thread_matches, per_thread[h.record.thread_id()]) << h.record.id;
+  EXPECT_EQ(per_thread[S1], 3u);
+  for (const auto& h : flat.hits) EXPECT_EQ(h.thread_matches, 1u);
+}
+
+TEST_F(SearchTest, facets_count_documents_the_caller_may_see_and_each_tag_once) {
+  auto tags = [](const SearchResult& r) {
+    std::map<std::string, uint64_t> out;
+    for (const auto& [name, counts] : r.facets->by_name)
+      if (name == "tag")
+        for (const auto& [v, n] : counts) out[v] = n;
+    return out;
+  };
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "tag:policy OR tag:decision";
+  req.facets = true;
+  req.access = Access::public_only();
+  auto pub = s.search(req);
+  EXPECT_EQ(tags(pub), (std::map<std::string, uint64_t>{{"policy", 2}, {"Ops Team", 1}, {"decision", 1}, {"ops", 1}}));
+  req.access = Access::parse("github:acme/secret");
+  EXPECT_EQ(tags(s.search(req)),
+            (std::map<std::string, uint64_t>{{"policy", 3}, {"Ops Team", 1}, {"decision", 1}, {"ops", 1}}));
+  // Facets count documents, not conversations, whatever the grouping.
+  req.query = "deploy OR deploys OR frozen OR freeze";
+  req.access = Access::public_only();
+  for (const auto& [name, counts] : s.search(req).facets->by_name)
+    if (name == "space")
+      for (const auto& [v, n] : counts)
+        if (v == "ops") EXPECT_EQ(n, 3u);
+}
+
+TEST_F(SearchTest, snippets_mark_matches_and_escape_html) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  {
+    std::ofstream f(dir.path / "in.jsonl");
+    f << R"({"id":"t:1","source":"t","kind":"message","date":"2021-01-01T00:00:00Z","text":"if a < b && c > d then \"ship\" it"})"
+      << "\n"
+      << R"({"id":"t:2","source":"t","kind":"post","title":"Ampersands","date":"2021-01-02T00:00:00Z","text":"R&D <b>bold</b> plans"})"
+      << "\n";
+  }
+  import(db, dir.path / "in.jsonl");
+  Searcher s(db);
+  SearchRequest req;
+  req.query = "ship";
+  auto r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet, "if a &lt; b &amp;&amp; c &gt; d then \"<mark>ship</mark>\" it");
+  // A title match leaves nothing to mark in the text: its start, escaped.
+  req.query = "ampersands";
+  r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet, "R&amp;D &lt;b&gt;bold&lt;/b&gt; plans");
+  EXPECT_EQ(snippet_to_terminal(r.hits[0].snippet, false), "R&D <b>bold</b> plans");
+}
+
+TEST_F(SearchTest, did_you_mean_corrects_free_text_and_keeps_the_filters) {
+  struct Row {
+    const char* query;
+    const char* corrected;  // nullptr: none offered
+  } rows[] = {
+      {"deplyo", "deploy"},
+      {"migratoin in:ops", "migration in:ops"},
+      {"from:alice deplyo", "from:alice deploy"},
+      {"(deplyo OR frozn) -is:bot", "(deploy OR frozen) -is:bot"},
+      {"deploy", nullptr},    // found: nothing to correct
+      {"hotfixes", nullptr},  // a known word, even if rare
+      {"deplyo in:general", nullptr},  // the correction finds nothing more
+      {"xyzzyq", nullptr},              // nothing close
+  };
+  for (const auto& row : rows) {
+    auto r = search(row.query, Access::public_only());
+    if (row.corrected) {
+      ASSERT_TRUE(r.corrected.has_value()) << row.query;
+      EXPECT_EQ(*r.corrected, row.corrected) << row.query;
+    } else {
+      EXPECT_FALSE(r.corrected.has_value()) << row.query << " -> " << r.corrected.value_or("");
+    }
+  }
+  std::ostringstream text;
+  make_printer(Format::Text, text, false)->result(search("migratoin in:ops"));
+  EXPECT_EQ(text.str(), "Did you mean: migration in:ops\n\nNo matches for migratoin in:ops\n");
+  EXPECT_NE(result_json(search("deplyo")).find("\"corrected\":\"deploy\""), std::string::npos);
+}
+
+// The words only restricted documents hold, from the index itself.
+std::set<std::string> restricted_only_words(const std::string& db_path) {
+  Xapian::Database db(db_path);
+  std::set<std::string> pub, restricted;
+  const std::string public_term(field(Field::Public).prefix);
+  for (Xapian::docid d = 1; d <= db.get_lastdocid(); ++d) {
+    Xapian::Document doc;
+    try {
+      doc = db.get_document(d);
+    } catch (const Xapian::DocNotFoundError&) {
+      continue;
+    }
+    bool is_public = false;
+    std::set<std::string> words;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      if (*t == public_term) is_public = true;
+      if (!(*t).empty() && (*t)[0] >= 'a' && (*t)[0] <= 'z') words.insert(*t);
+    }
+    (is_public ? pub : restricted).insert(words.begin(), words.end());
+  }
+  std::set<std::string> out;
+  for (const auto& w : restricted)
+    if (!pub.count(w)) out.insert(w);
+  return out;
+}
+
+TEST_F(SearchTest, no_restricted_word_is_ever_suggested_or_shown) {
+  auto secret = restricted_only_words(db_);
+  // The fixture's restricted documents: S6 (heron), S7 (salary), GS1, P60.
+  for (const char* w : {"heron", "acquisition", "codename", "salary", "diligence", "checklist", "confidential"})
+    EXPECT_TRUE(secret.count(w)) << w;
+  Xapian::Database db(db_);
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it)
+    EXPECT_FALSE(secret.count(*it)) << "spelling table holds restricted word " << *it;
+
+  const Access callers[] = {Access::public_only(), Access::parse("slack:U100"), Access::parse("github:acme/secret")};
+  for (const auto& w : secret) {
+    if (w.size() < 4) continue;
+    // One letter off each way: a typo of the secret word.
+    for (const std::string typo : {w + "x", w.substr(0, w.size() - 1) + "q", "x" + w}) {
+      for (const auto& who : callers) {
+        auto r = search(typo, who);
+        if (r.corrected) EXPECT_EQ(r.corrected->find(w), std::string::npos) << typo << " -> " << *r.corrected;
+      }
+    }
+    auto r = search(w, Access::public_only());
+    EXPECT_TRUE(r.hits.empty()) << w;
+    EXPECT_FALSE(r.corrected && r.corrected->find(w) != std::string::npos) << w;
+  }
+
+  // Snippets and facets of a public caller carry nothing of restricted documents.
+  Searcher s(db_);
+  SearchRequest req;
+  req.query = "source:slack OR source:github OR source:p2 OR source:meetings";
+  req.facets = true;
+  req.limit = 100;
+  req.access = Access::public_only();
+  auto r = s.search(req);
+  for (const auto& h : r.hits)
+    for (const auto& w : name_words(h.snippet)) EXPECT_FALSE(secret.count(w)) << h.record.id << " " << w;
+  std::set<std::string> values;
+  for (const auto& [name, counts] : r.facets->by_name)
+    for (const auto& [v, n] : counts) values.insert(v);
+  for (const char* v : {"leadership", "acme/secret", "dm:Alice Ng,Bo Li", "events", "2022-01"})
+    EXPECT_FALSE(values.count(v)) << v;
+}
+
+TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  auto spelled = [&](const std::string& w) {
+    Xapian::Database d(db);
+    auto it = d.spellings_begin();
+    it.skip_to(w);
+    return it != d.spellings_end() && *it == w ? it.get_termfreq() : 0u;
+  };
+  Record r;
+  r.id = "t:1";
+  r.source = "t";
+  r.kind = "message";
+  r.date = 1600000000;
+  r.text = "zanzibar harbour";
+  Record other = r;
+  other.id = "t:2";
+  other.text = "zanzibar ferry";
+  {
+    IndexWriter w(db);
+    w.write(r);
+    w.write(other);
+    w.commit();
+  }
+  EXPECT_EQ(spelled("zanzibar"), 2u);
+  EXPECT_EQ(spelled("harbour"), 1u);
+  // Restricted now: its words leave the table, the other document's stay.
+  r.principals = {"slack:U1"};
+  r.text = "zanzibar harbour lighthouse";
+  {
+    IndexWriter w(db);
+    EXPECT_EQ(w.write(r), IndexWriter::Outcome::Updated);
+    w.commit();
+  }
+  EXPECT_EQ(spelled("zanzibar"), 1u);
+  EXPECT_EQ(spelled("harbour"), 0u);
+  EXPECT_EQ(spelled("lighthouse"), 0u);
+  // Public again, edited; then the other one deleted.
+  r.principals.clear();
+  r.text = "lighthouse keeper";
+  other.deleted = true;
+  {
+    IndexWriter w(db);
+    w.write(r);
+    EXPECT_EQ(w.write(other), IndexWriter::Outcome::Removed);
+    w.commit();
+  }
+  EXPECT_EQ(spelled("zanzibar"), 0u);
+  EXPECT_EQ(spelled("ferry"), 0u);
+  EXPECT_EQ(spelled("lighthouse"), 1u);
+  EXPECT_EQ(spelled("keeper"), 1u);
+}
+
+TEST(synonyms_test, the_glossary_widens_searches_and_a_new_one_replaces_it) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  import(db, test::source_root() / "tests" / "fixtures" / "filters.jsonl");
+  {
+    std::ofstream f(dir.path / "glossary.txt");
+    f << "# term synonym...\n"
+         "hiatus freeze\n"
+         "\"release stop\" freeze, moratorium\n"
+         "lonely\n";
+  }
+  auto entries = IndexWriter::read_synonyms((dir.path / "glossary.txt").string());
+  ASSERT_EQ(entries, (std::vector<std::vector<std::string>>{{"hiatus", "freeze"},
+                                                            {"release stop", "freeze", "moratorium"}}));
+  auto found = [&](const std::string& q) {
+    Searcher s(db);
+    std::set<std::string> out;
+    for (const auto& h : s.search({q, 0, 100, Sort::Relevance, Group::None, false, Access::everything()}).hits)
+      out.insert(h.record.id);
+    return out;
+  };
+  const std::set<std::string> freeze = found("freeze");
+  EXPECT_EQ(freeze.size(), 6u);
+  EXPECT_EQ(found("hiatus"), std::set<std::string>{});
+  {
+    IndexWriter w(db);
+    EXPECT_EQ(w.replace_synonyms(entries), 2u);
+  }
+  EXPECT_EQ(found("hiatus"), freeze);
+  EXPECT_EQ(found("release stop"), freeze);
+  EXPECT_EQ(found("moratorium"), std::set<std::string>{});  // one way: term to synonyms
+  EXPECT_EQ(found("\"hiatus\""), std::set<std::string>{});  // not inside phrases
+  {
+    IndexWriter w(db);
+    EXPECT_EQ(w.replace_synonyms({{"pause", "freeze"}}), 1u);
+  }
+  EXPECT_EQ(found("hiatus"), std::set<std::string>{});
+  EXPECT_EQ(found("pause"), freeze);
+}
+
+TEST_F(SearchTest, similar_conversations_come_only_from_what_the_caller_may_see) {
+  Searcher s(db_);
+  const Access secret_repo = Access::parse("github:acme/secret");
+  // The secret issue shares "heron" and "acquisition" with the leadership
+  // channel's message: similar to a caller who sees both, not to one who
+  // sees only the issue.
+  auto all = s.similar(GS1, 10, Access::everything());
+  auto some = s.similar(GS1, 10, secret_repo);
+  auto has = [](const SearchResult& r, const std::string& id) {
+    for (const auto& h : r.hits)
+      if (h.record.id == id) return true;
+    return false;
+  };
+  EXPECT_TRUE(has(all, S6));
+  EXPECT_FALSE(has(some, S6));
+  for (const auto& h : some.hits) EXPECT_TRUE(secret_repo.may_see(h.record)) << h.record.id;
+  // The seed's own conversation is never among them; a hidden seed is unknown.
+  for (const auto& h : s.similar(S1, 10, Access::public_only()).hits) {
+    EXPECT_NE(h.record.thread_id(), S1);
+    EXPECT_TRUE(h.record.principals.empty()) << h.record.id;
+  }
+  EXPECT_FALSE(s.similar(S1, 10, Access::public_only()).hits.empty());
+  EXPECT_THROW(s.similar(S6, 10, Access::public_only()), Error);
+}
+
+}  // namespace
+}  // namespace lore
