@@ -168,7 +168,7 @@ class Parser {
   }
 
   ParsedQuery run() {
-    if (toks_.front().type == Tok::End) return {Xapian::Query::MatchAll, "(all)", false};
+    if (toks_.front().type == Tok::End) return {Xapian::Query::MatchAll, "(all)", false, {}};
     Node n = parse_or();
     if (peek().type == Tok::RParen) fail("unbalanced \")\"", peek().column, "remove it or add a \"(\" before");
     if (peek().type != Tok::End) fail("unexpected \"" + peek().text + "\"", peek().column);

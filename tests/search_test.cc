@@ -152,7 +152,9 @@ TEST_F(SearchTest, facets_count_documents_the_caller_may_see_and_each_tag_once) 
   for (const auto& [name, counts] : s.search(req).facets->by_name)
     if (name == "space")
       for (const auto& [v, n] : counts)
-        if (v == "ops") EXPECT_EQ(n, 3u);
+        if (v == "ops") {
+          EXPECT_EQ(n, 3u);
+        }
 }
 
 TEST_F(SearchTest, snippets_mark_matches_and_escape_html) {
@@ -248,7 +250,7 @@ TEST_F(SearchTest, no_restricted_word_is_ever_suggested_or_shown) {
   for (const auto& w : secret) {
     if (w.size() < 4) continue;
     // One letter off each way: a typo of the secret word.
-    for (const std::string typo : {w + "x", w.substr(0, w.size() - 1) + "q", "x" + w}) {
+    for (const std::string& typo : {w + "x", w.substr(0, w.size() - 1) + "q", "x" + w}) {
       for (const auto& who : callers) {
         auto r = search(typo, who);
         if (r.corrected) EXPECT_EQ(r.corrected->find(w), std::string::npos) << typo << " -> " << *r.corrected;
