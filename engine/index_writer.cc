@@ -1,6 +1,7 @@
 #include "index_writer.h"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "database.h"
@@ -11,8 +12,23 @@
 
 namespace lore {
 
-IndexWriter::IndexWriter(const std::string& path, uint32_t batch_size)
-    : path_(path), db_(open_for_writing(path)), batch_size_(batch_size ? batch_size : 1) {
+namespace {
+
+// A shard only lives until it is merged: no fsync, and any leftover of a run
+// that died is overwritten.
+Xapian::WritableDatabase open_scratch(const std::string& path) {
+  Xapian::WritableDatabase db;
+  xapian_try(path, [&] {
+    db = Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC);
+    db.set_metadata(std::string(kSchemaKey), std::string(kSchemaVersion));
+  });
+  return db;
+}
+
+}  // namespace
+
+IndexWriter::IndexWriter(const std::string& path, uint32_t batch_size, bool scratch)
+    : path_(path), db_(scratch ? open_scratch(path) : open_for_writing(path)), batch_size_(batch_size ? batch_size : 1) {
   tg_.set_stemmer(default_stemmer());
   tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   tg_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
@@ -44,10 +60,12 @@ IndexWriter::Outcome IndexWriter::write(const Record& r) {
       ++pending_;
       return;
     }
+    // The JSON form is both what is hashed and the document's data: made once.
+    const std::string json = record_to_json(r);
     Xapian::Document old;
     if (exists) {
       old = db_.get_document(*p);
-      if (old.get_value(field(Field::Hash).slot) == content_hash(record_to_json(r))) {
+      if (old.get_value(field(Field::Hash).slot) == content_hash(json)) {
         outcome = Outcome::Unchanged;
         return;
       }
@@ -58,10 +76,14 @@ IndexWriter::Outcome IndexWriter::write(const Record& r) {
         return;
       }
     }
-    Xapian::Document doc = to_document(r, tg_);
+    Xapian::Document doc = to_document(r, tg_, json);
     if (exists) update_spelling(old, false);
     update_spelling(doc, true);
-    db_.replace_document(idterm, doc);
+    // A new id needs no second look-up of its term.
+    if (exists)
+      db_.replace_document(idterm, doc);
+    else
+      db_.add_document(doc);
     touched_threads_.insert(r.thread_id());
     outcome = exists ? Outcome::Updated : Outcome::Added;
     ++pending_;
@@ -197,5 +219,247 @@ void IndexWriter::commit() {
 }
 
 uint64_t IndexWriter::document_count() const { return db_.get_doccount(); }
+
+void WriteTally::count(IndexWriter::Outcome outcome) {
+  switch (outcome) {
+    case IndexWriter::Outcome::Added: ++added; break;
+    case IndexWriter::Outcome::Updated: ++updated; break;
+    case IndexWriter::Outcome::Removed: ++removed; break;
+    case IndexWriter::Outcome::Unchanged:
+    case IndexWriter::Outcome::Stale:
+    case IndexWriter::Outcome::Missing: ++unchanged; break;
+  }
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Records a worker takes at a time, and batches that may wait for it: enough
+// to keep it busy, few enough to bound memory (a few thousand records).
+constexpr size_t kBatch = 128;
+constexpr size_t kMaxQueued = 16;
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string shards_dir(const std::string& db) { return (fs::path(db) / ".lore-shards").string(); }
+std::string merge_dir(const std::string& db) { return (fs::path(db) / ".lore-merge").string(); }
+
+}  // namespace
+
+ParallelWriter::ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size)
+    : path_(path), batch_size_(batch_size), main_(std::make_unique<IndexWriter>(path, batch_size)) {
+  std::error_code ec;
+  // Leftovers of a run that died before merging (we hold the lock now).
+  fs::remove_all(shards_dir(path_), ec);
+  fs::remove_all(merge_dir(path_), ec);
+  if (threads >= 2 && main_->document_count() == 0) {
+    fs::create_directories(shards_dir(path_), ec);
+    if (ec) throw Error(Error::Code::Database, "cannot create " + shards_dir(path_) + ": " + ec.message());
+    for (unsigned i = 0; i < threads && i < 255; ++i)
+      shard_paths_.push_back((fs::path(shards_dir(path_)) / std::to_string(i)).string());
+    id_keys_.assign(1u << 16, 0);
+    id_shard_.assign(1u << 16, 0);
+  }
+  start(sharded() ? shard_paths_.size() : 1);
+}
+
+ParallelWriter::~ParallelWriter() {
+  stop_workers();
+  std::error_code ec;
+  if (sharded()) fs::remove_all(shards_dir(path_), ec);
+}
+
+void ParallelWriter::start(size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    auto w = std::make_unique<Worker>();
+    if (sharded())
+      w->writer = std::make_unique<IndexWriter>(shard_paths_[i], batch_size_, true);
+    workers_.push_back(std::move(w));
+  }
+  for (auto& w : workers_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });
+}
+
+void ParallelWriter::stop_workers() {
+  for (auto& w : workers_) {
+    if (!w->filling.empty() && !failed_) send(*w);
+    {
+      std::lock_guard lk(w->mu);
+      w->stop = true;
+    }
+    w->cv.notify_all();
+  }
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
+  workers_.clear();  // closes the shards, committing what they hold
+}
+
+void ParallelWriter::run(Worker& w) {
+  IndexWriter& writer = w.writer ? *w.writer : *main_;
+  for (;;) {
+    std::vector<Item> batch;
+    {
+      std::unique_lock lk(w.mu);
+      w.cv.wait(lk, [&] { return w.stop || !w.queue.empty(); });
+      if (w.queue.empty()) return;  // stopped and drained
+      batch = std::move(w.queue.front());
+      w.queue.erase(w.queue.begin());
+    }
+    w.cv.notify_all();  // room for the caller
+    uint64_t markers = 0;
+    for (auto& item : batch) {
+      if (!item.tally) ++markers;
+      if (failed_) continue;  // after an error, only drain
+      try {
+        if (item.tally)
+          item.tally->count(writer.write(item.record));
+        else
+          writer.commit();
+      } catch (...) {
+        std::lock_guard lk(error_mu_);
+        if (!error_) error_ = std::current_exception();
+        failed_ = true;
+      }
+    }
+    if (markers) {
+      {
+        std::lock_guard lk(w.mu);
+        w.markers_done += markers;
+      }
+      w.cv.notify_all();
+    }
+  }
+}
+
+void ParallelWriter::send(Worker& w) {
+  std::unique_lock lk(w.mu);
+  w.cv.wait(lk, [&] { return w.queue.size() < kMaxQueued || failed_; });
+  w.queue.push_back(std::move(w.filling));
+  w.filling.clear();
+  w.filling.reserve(kBatch);
+  lk.unlock();
+  w.cv.notify_all();
+}
+
+void ParallelWriter::push(Worker& w, Item&& item) {
+  w.filling.push_back(std::move(item));
+  if (w.filling.size() >= kBatch) send(w);
+}
+
+void ParallelWriter::rethrow() {
+  if (!failed_) return;
+  std::lock_guard lk(error_mu_);
+  if (error_) std::rethrow_exception(error_);
+}
+
+size_t ParallelWriter::route(const Record& r) {
+  const size_t n = shard_paths_.size();
+  if (id_count_ * 2 >= id_keys_.size()) {
+    // Grow: rehash every id routed so far.
+    std::vector<uint64_t> keys(id_keys_.size() * 2, 0);
+    std::vector<uint8_t> shards(keys.size(), 0);
+    const size_t mask = keys.size() - 1;
+    for (size_t i = 0; i < id_keys_.size(); ++i) {
+      if (!id_keys_[i]) continue;
+      size_t at = id_keys_[i] & mask;
+      while (keys[at]) at = (at + 1) & mask;
+      keys[at] = id_keys_[i];
+      shards[at] = id_shard_[i];
+    }
+    id_keys_.swap(keys);
+    id_shard_.swap(shards);
+  }
+  // Two ids whose hashes collide share a shard: still each id in one shard.
+  const uint64_t key = fnv1a(r.id) | 1;
+  const size_t mask = id_keys_.size() - 1;
+  size_t at = key & mask;
+  while (id_keys_[at]) {
+    if (id_keys_[at] == key) return id_shard_[at];
+    at = (at + 1) & mask;
+  }
+  const size_t shard = (fnv1a(r.thread_id()) >> 17) % n;
+  id_keys_[at] = key;
+  id_shard_[at] = static_cast<uint8_t>(shard);
+  ++id_count_;
+  return shard;
+}
+
+void ParallelWriter::write(Record&& record, WriteTally& tally) {
+  rethrow();
+  const size_t to = sharded() ? route(record) : 0;
+  push(*workers_[to], Item{std::move(record), &tally});
+}
+
+void ParallelWriter::commit() {
+  rethrow();
+  for (auto& w : workers_) {
+    w->markers_sent++;
+    push(*w, Item{});
+    send(*w);
+  }
+  for (auto& w : workers_) {
+    std::unique_lock lk(w->mu);
+    w->cv.wait(lk, [&] { return w->markers_done == w->markers_sent; });
+  }
+  rethrow();
+}
+
+void ParallelWriter::finish() {
+  commit();
+  if (!sharded()) return;
+  stop_workers();
+  rethrow();
+  merge();
+  shard_paths_.clear();
+  start(1);
+}
+
+size_t ParallelWriter::replace_synonyms(const std::vector<std::vector<std::string>>& entries) {
+  finish();
+  return main_->replace_synonyms(entries);
+}
+
+// Compacts the shards into a new database inside the database folder, then
+// puts its files in place of the (empty) database's. The lock is let go for
+// the few renames between closing and reopening.
+void ParallelWriter::merge() {
+  uint64_t total = 0;
+  std::vector<Xapian::Database> shards;
+  xapian_try(path_, [&] {
+    for (const auto& p : shard_paths_) {
+      shards.emplace_back(p);
+      total += shards.back().get_doccount();
+    }
+  });
+  std::error_code ec;
+  if (total > 0) {
+    const std::string merged = merge_dir(path_);
+    xapian_try(path_, [&] {
+      Xapian::Database all;
+      for (auto& s : shards) all.add_database(s);
+      all.compact(merged);
+    });
+    shards.clear();
+    main_.reset();
+    for (const auto& e : fs::directory_iterator(path_))
+      if (e.is_regular_file() && e.path().filename() != "flintlock") fs::remove(e.path());
+    for (const auto& e : fs::directory_iterator(merged))
+      if (e.is_regular_file() && e.path().filename() != "flintlock")
+        fs::rename(e.path(), fs::path(path_) / e.path().filename());
+    fs::remove_all(merged, ec);
+    main_ = std::make_unique<IndexWriter>(path_, batch_size_);
+  }
+  shards.clear();
+  fs::remove_all(shards_dir(path_), ec);
+}
+
+uint64_t ParallelWriter::document_count() { return main_->document_count(); }
 
 }  // namespace lore

@@ -5,11 +5,21 @@
 // document whose stored hash matches is not rewritten. A record whose
 // `updated` is older than the stored document's is stale (events replayed out
 // of order) and is not written either.
+//
+// ParallelWriter puts the writing on other threads so that a reader's parsing
+// and rendering overlap Xapian's work, and, into an empty database, builds
+// shards side by side on both cores and merges them at the end.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -23,7 +33,9 @@ class IndexWriter {
   enum class Outcome { Added, Updated, Unchanged, Stale, Removed, Missing };
 
   /// Opens (or creates) the database at `path`; throws lore::Error.
-  explicit IndexWriter(const std::string& path, uint32_t batch_size = 5000);
+  /// A `scratch` database is a private temporary one: it is created afresh
+  /// and written without fsync (ParallelWriter's shards).
+  explicit IndexWriter(const std::string& path, uint32_t batch_size = 5000, bool scratch = false);
   /// Commits what is pending (errors are swallowed: call commit() to see them).
   ~IndexWriter();
   IndexWriter(const IndexWriter&) = delete;
@@ -59,6 +71,95 @@ class IndexWriter {
   uint32_t batch_size_;
   uint32_t pending_ = 0;
   std::set<std::string> touched_threads_;
+};
+
+/// How many records of one input ended how; bumped from writer threads.
+struct WriteTally {
+  std::atomic<uint64_t> added{0}, updated{0}, unchanged{0}, removed{0};
+  /// Counts one outcome (Stale and Missing count as unchanged).
+  void count(IndexWriter::Outcome outcome);
+};
+
+/// Writes records on worker threads, with IndexWriter's semantics.
+///
+/// Into a database that is empty when opened, with `threads` >= 2, each
+/// worker builds a shard of its own in a folder inside the database folder,
+/// and finish() merges the shards into the database with Xapian's compaction.
+/// A record goes to the shard of its conversation, so that marking thread
+/// roots works inside one shard; an id already routed goes where it went
+/// before, so that each id ends up in exactly one shard and upserts, stale
+/// versions and deletions within the run behave as with one writer.
+/// Otherwise (a database that already holds documents, or `threads` < 2) one
+/// worker upserts into the database itself while the caller keeps reading.
+///
+/// A worker's exception is rethrown to the caller by the next write(),
+/// commit() or finish().
+class ParallelWriter {
+ public:
+  /// Opens (or creates) the database at `path`; throws lore::Error.
+  ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size = 5000);
+  /// Stops the workers; shards not merged by finish() are discarded.
+  ~ParallelWriter();
+  ParallelWriter(const ParallelWriter&) = delete;
+  ParallelWriter& operator=(const ParallelWriter&) = delete;
+
+  /// Queues one record; its outcome is counted in `tally` once written.
+  void write(Record&& record, WriteTally& tally);
+
+  /// Waits until everything queued is written and committed (into the
+  /// shards, when sharded: visible in the database after finish()).
+  void commit();
+
+  /// commit(), then merges the shards, if any, into the database. Writing
+  /// after finish() goes straight into the database.
+  void finish();
+
+  /// True when writing into shards (the database was empty when opened).
+  bool sharded() const { return !shard_paths_.empty(); }
+
+  /// After finish(): replaces the database's glossary (IndexWriter::replace_synonyms).
+  size_t replace_synonyms(const std::vector<std::vector<std::string>>& entries);
+
+  /// Documents in the database (after finish(): everything written).
+  uint64_t document_count();
+
+ private:
+  struct Item {
+    Record record;
+    WriteTally* tally = nullptr;  // nullptr: a commit marker
+  };
+  struct Worker {
+    std::unique_ptr<IndexWriter> writer;
+    std::thread thread;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<std::vector<Item>> queue;  // batches
+    std::vector<Item> filling;             // the batch being filled by the caller
+    uint64_t markers_sent = 0, markers_done = 0;
+    bool stop = false;
+  };
+
+  void start(size_t workers);
+  void stop_workers();
+  void run(Worker& w);
+  void push(Worker& w, Item&& item);
+  void send(Worker& w);
+  size_t route(const Record& record);
+  void rethrow();
+  void merge();
+
+  std::string path_;
+  uint32_t batch_size_;
+  std::unique_ptr<IndexWriter> main_;
+  std::vector<std::string> shard_paths_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::mutex error_mu_;
+  std::exception_ptr error_;
+  std::atomic<bool> failed_{false};
+  // Shard of each id routed so far: open addressing over 64-bit id hashes.
+  std::vector<uint64_t> id_keys_;
+  std::vector<uint8_t> id_shard_;
+  size_t id_count_ = 0;
 };
 
 }  // namespace lore

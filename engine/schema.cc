@@ -140,6 +140,10 @@ std::string underscore_parts(const std::string& text) {
 }  // namespace
 
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
+  return to_document(r, tg, record_to_json(r));
+}
+
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json) {
   Xapian::Document doc;
   tg.set_document(doc);
 
@@ -208,7 +212,6 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   if (r.updated) doc.add_value(field(Field::Updated).slot, Xapian::sortable_serialise(static_cast<double>(r.updated)));
-  std::string json = record_to_json(r);
   doc.add_value(field(Field::Hash).slot, content_hash(json));
   doc.add_value(field(Field::Thread).slot, thread);
   doc.add_value(field(Field::Source).slot, r.source);

@@ -137,6 +137,9 @@ std::string content_hash(std::string_view bytes);
 /// Builds the Xapian document for a record (terms, values, data), using
 /// `tg` (set up with the English stemmer) for free text.
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg);
+/// The same, given the record's JSON form (record_to_json) when the caller
+/// already has it, so that it is not computed twice.
+Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& json);
 
 /// The record stored in a document's data.
 Record from_document(const Xapian::Document& doc);

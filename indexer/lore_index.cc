@@ -1,9 +1,17 @@
 // lore-index: the batch import job. Each PATH goes through the reader its
 // content calls for, into the index writer; what was finished is committed
 // after each file, whatever happens to the next one.
+//
+// The reader runs on this thread and hands records to ParallelWriter's
+// workers, so parsing and rendering overlap Xapian's work. Into an empty
+// database the workers build shards side by side, merged after the last file
+// (until then, the database stays empty: an interrupted first import leaves
+// nothing half done, and the next run starts it again).
 #include <unistd.h>
 
 #include <chrono>
+#include <deque>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -63,19 +71,15 @@ constexpr size_t kMaxRejectLines = 20;
 
 class WriterSink : public RecordSink {
  public:
-  WriterSink(IndexWriter& writer, FileStats& stats, std::vector<Rejection>& rejects, Progress& progress)
-      : writer_(writer), stats_(stats), rejects_(rejects), progress_(progress) {}
+  WriterSink(ParallelWriter& writer, WriteTally& tally, FileStats& stats, std::vector<Rejection>& rejects,
+             Progress& progress)
+      : writer_(writer), tally_(tally), stats_(stats), rejects_(rejects), progress_(progress) {}
 
+  // Outcomes are counted by the writer's threads into tally_, read once the
+  // file is committed.
   void record(Record&& r) override {
     ++stats_.read;
-    switch (writer_.write(r)) {
-      case IndexWriter::Outcome::Added: ++stats_.added; break;
-      case IndexWriter::Outcome::Updated: ++stats_.updated; break;
-      case IndexWriter::Outcome::Unchanged:
-      case IndexWriter::Outcome::Stale:
-      case IndexWriter::Outcome::Missing: ++stats_.unchanged; break;
-      case IndexWriter::Outcome::Removed: ++stats_.removed; break;
-    }
+    writer_.write(std::move(r), tally_);
     progress_.update(stats_.path, stats_.read);
   }
 
@@ -91,7 +95,8 @@ class WriterSink : public RecordSink {
   void skip(std::string_view category) override { ++stats_.skipped[std::string(category)]; }
 
  private:
-  IndexWriter& writer_;
+  ParallelWriter& writer_;
+  WriteTally& tally_;
   FileStats& stats_;
   std::vector<Rejection>& rejects_;
   Progress& progress_;
@@ -154,6 +159,7 @@ int main_index(int argc, char** argv) {
   cli::CommonOptions common;
   std::string format, progress_mode = "auto", report, synonyms;
   uint32_t batch = 5000;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   ReaderOptions ropts;
   std::vector<std::string> paths;
 
@@ -164,6 +170,7 @@ int main_index(int argc, char** argv) {
       ("report", po::value(&report)->value_name("FILE"), "write the summary and every rejected record as JSON")
       ("synonyms", po::value(&synonyms)->value_name("FILE"), "replace the glossary of synonyms: one line `term synonym...`")
       ("batch-size", po::value(&batch)->value_name("N"), "documents per commit (default 5000)")
+      ("threads", po::value(&threads)->value_name("N"), "writer threads; into an empty database each builds a shard (default: the number of cores)")
       ("slack-workspace-url", po::value(&ropts.slack_workspace_url)->value_name("URL"), "Slack workspace address, for permalinks")
       ("wp-keep-post-types", po::value(&ropts.wp_keep_post_types)->multitoken()->value_name("TYPE..."), "WordPress custom post types to keep");
   opts.add(cli::common_options(common));
@@ -195,13 +202,18 @@ int main_index(int argc, char** argv) {
   const bool show_progress = progress_mode == "always" || (progress_mode == "auto" && isatty(STDERR_FILENO));
 
   const std::string db = resolve_db_path(common.db);
-  IndexWriter writer(db, batch);
-  if (!synonyms.empty()) {
+  if (paths.empty()) {  // only a new glossary
+    IndexWriter writer(db, batch);
     size_t n = writer.replace_synonyms(IndexWriter::read_synonyms(synonyms));
     std::cout << "glossary " << synonyms << ": " << n << " terms with synonyms\n";
-    if (paths.empty()) return 0;
+    return 0;
   }
+  // Read before importing, so that a bad glossary file stops the run early.
+  const auto glossary = synonyms.empty() ? decltype(IndexWriter::read_synonyms(synonyms)){}
+                                         : IndexWriter::read_synonyms(synonyms);
+  ParallelWriter writer(db, threads, batch);
   Progress progress(show_progress);
+  std::deque<WriteTally> tallies;  // outlive the writer's queue
   std::vector<FileStats> files;
   std::vector<Rejection> rejects;
   auto t0 = std::chrono::steady_clock::now();
@@ -209,17 +221,21 @@ int main_index(int argc, char** argv) {
 
   for (const auto& path : paths) {
     FileStats stats;
+    WriteTally& tally = tallies.emplace_back();
     stats.path = path;
     auto start = std::chrono::steady_clock::now();
     try {
       auto reader = reader_for(path, format);
       stats.format = std::string(reader->format());
-      WriterSink sink(writer, stats, rejects, progress);
+      WriterSink sink(writer, tally, stats, rejects, progress);
       reader->read(path, ropts, sink);
     } catch (const Error& e) {
       if (e.exit_code() == ExitCode::Database) {
         progress.done();
-        writer.commit();
+        try {
+          writer.finish();  // keep what was written before
+        } catch (const Error&) {
+        }
         throw;
       }
       if (e.code() == Error::Code::Usage) throw;
@@ -232,10 +248,17 @@ int main_index(int argc, char** argv) {
       rejects.push_back({Position{path, 0, 0, {}}, e.what()});
     }
     writer.commit();
+    stats.added = tally.added, stats.updated = tally.updated, stats.unchanged = tally.unchanged;
+    stats.removed = tally.removed;
     progress.done();
     stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     any_rejected = any_rejected || stats.rejected > 0;
     files.push_back(std::move(stats));
+  }
+  writer.finish();
+  if (!synonyms.empty()) {
+    size_t n = writer.replace_synonyms(glossary);
+    std::cout << "glossary " << synonyms << ": " << n << " terms with synonyms\n";
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -11,7 +11,8 @@ LORE_PACKAGES=(
   cmake g++ make pkg-config
   libxapian-dev libcmark-dev libboost-program-options-dev rapidjson-dev
   libexpat1-dev libxml2-dev libarchive-dev libmicrohttpd-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libsqlite3-dev xapian-omega
 )
 
 lore_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Query benchmark: Lore against SQLite FTS5 on one generated Slack export.
+#
+#   bench/query/run.sh [MESSAGES]     default 1000000
+#   LORE_BENCH_DIR=build/bench-data   where the archive and the indexes go
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BUILD="${LORE_BUILD:-$ROOT/build}"
+DIR="${LORE_BENCH_DIR:-$BUILD/bench-data}"
+N="${1:-1000000}"
+mkdir -p "$DIR"
+cmake --build "$BUILD" --target lore-index lore-gen dump-texts fts5-index query-bench -j "${LORE_JOBS:-2}" >/dev/null
+in="$DIR/slack-$N.zip"
+[ -f "$in" ] || "$BUILD/bench/gen/lore-gen" --format slack --messages "$N" --out "$in" >/dev/null
+[ -d "$DIR/query-$N.db" ] || "$BUILD/indexer/lore-index" --progress never --db "$DIR/query-$N.db" "$in" >/dev/null
+if [ ! -f "$DIR/query-$N.sqlite" ]; then
+  "$BUILD/bench/import/dump-texts" "$DIR/query-$N.tsv" "$in" 2>/dev/null
+  "$BUILD/bench/import/fts5-index" "$DIR/query-$N.tsv" "$DIR/query-$N.sqlite" >/dev/null
+  rm -f "$DIR/query-$N.tsv"
+fi
+# A member of some private channels: the first user of the export.
+user=$(unzip -p "$in" users.json | grep -o '"id":"U[0-9A-Z]*"' | head -1 | cut -d'"' -f4)
+"$BUILD/bench/query/query-bench" "$DIR/query-$N.db" "$DIR/query-$N.sqlite" 240 "slack:$user"

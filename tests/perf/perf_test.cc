@@ -1,0 +1,248 @@
+// The generator is deterministic and its archives read as exactly the records
+// it says it wrote; the parallel writer builds the same index as the serial
+// one and keeps its upsert semantics.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "errors.h"
+#include "generator.h"
+#include "index_writer.h"
+#include "schema.h"
+#include "test_util.h"
+
+namespace fs = std::filesystem;
+
+namespace lore {
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("lore_perf_test_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+gen::GenSummary make(const std::string& format, uint64_t n, uint64_t seed, const fs::path& out) {
+  gen::GenOptions o;
+  o.format = format;
+  o.messages = n;
+  o.seed = seed;
+  return gen::generate(o, out.string());
+}
+
+TEST(Generator, same_seed_same_bytes_other_seed_other_bytes) {
+  fs::path dir = temp_dir("gen");
+  for (std::string f : {"slack", "github", "wxr"}) {
+    make(f, 1500, 9, dir / "a");
+    make(f, 1500, 9, dir / "b");
+    make(f, 1500, 10, dir / "c");
+    std::string a = slurp(dir / "a");
+    EXPECT_GT(a.size(), 100000u) << f;
+    EXPECT_EQ(a, slurp(dir / "b")) << f;
+    EXPECT_NE(a, slurp(dir / "c")) << f;
+  }
+  fs::remove_all(dir);
+}
+
+// What the generator says it wrote is what the readers find.
+void expect_reads_back(const std::string& format, const std::string& name, const std::string& reader_format) {
+  fs::path dir = temp_dir("read_" + format);
+  auto sum = make(format, 3000, 4, dir / name);
+  EXPECT_EQ(sum.records, 3000u);
+  test::CollectingSink sink;
+  reader_for(dir / name, "")->read(dir / name, ReaderOptions{}, sink);
+  EXPECT_EQ(reader_for(dir / name, "")->format(), reader_format);
+  EXPECT_TRUE(sink.rejects.empty()) << sink.rejects.front().first.str() << ": " << sink.rejects.front().second;
+  ASSERT_EQ(sink.records.size(), 3000u);
+  std::set<std::string> ids, threads;
+  uint64_t restricted = 0;
+  for (const auto& r : sink.records) {
+    ids.insert(r.id);
+    if (!r.parent.empty()) threads.insert(r.thread_id());
+    restricted += !r.principals.empty();
+    EXPECT_FALSE(r.text.empty()) << r.id;
+    EXPECT_GT(r.date, 1546300800 - 1) << r.id;
+  }
+  EXPECT_EQ(ids.size(), 3000u);
+  EXPECT_EQ(threads.size(), sum.threads);
+  EXPECT_EQ(restricted, sum.restricted);
+  fs::remove_all(dir);
+}
+
+TEST(Generator, slack_export_reads_as_the_records_written) { expect_reads_back("slack", "export.zip", "slack"); }
+TEST(Generator, wxr_reads_as_the_records_written) { expect_reads_back("wxr", "blog.xml", "wxr"); }
+
+TEST(Generator, slack_export_has_private_channels_dms_and_threads) {
+  fs::path dir = temp_dir("slack_shape");
+  auto sum = make("slack", 20000, 1, dir / "e.zip");
+  EXPECT_EQ(sum.records, 20000u);
+  EXPECT_GT(sum.threads, 500u);
+  EXPECT_GT(sum.restricted, 0u);
+  EXPECT_LT(sum.restricted, 10000u);
+  fs::remove_all(dir);
+}
+
+std::vector<Record> slack_records(uint64_t n, uint64_t seed) {
+  fs::path dir = temp_dir("records");
+  make("slack", n, seed, dir / "e.zip");
+  test::CollectingSink sink;
+  reader_for(dir / "e.zip", "")->read(dir / "e.zip", ReaderOptions{}, sink);
+  fs::remove_all(dir);
+  return std::move(sink.records);
+}
+
+// Every document of `a` is in `b` exactly once with the same terms, values and data.
+void expect_same_index(const fs::path& a, const fs::path& b) {
+  Xapian::Database da(a.string()), db(b.string());
+  ASSERT_EQ(da.get_doccount(), db.get_doccount());
+  EXPECT_EQ(da.get_metadata(std::string(kSchemaKey)), db.get_metadata(std::string(kSchemaKey)));
+  for (auto t = da.allterms_begin("Q"); t != da.allterms_end("Q"); ++t) {
+    ASSERT_EQ(db.get_termfreq(*t), 1u) << *t;
+    Xapian::Document x = da.get_document(*da.postlist_begin(*t));
+    Xapian::Document y = db.get_document(*db.postlist_begin(*t));
+    EXPECT_EQ(x.get_data(), y.get_data()) << *t;
+    std::vector<std::string> tx(x.termlist_begin(), x.termlist_end()), ty(y.termlist_begin(), y.termlist_end());
+    EXPECT_EQ(tx, ty) << *t;
+    for (Xapian::valueno v = 0; v < 10; ++v) EXPECT_EQ(x.get_value(v), y.get_value(v)) << *t << " slot " << v;
+  }
+}
+
+TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
+  auto records = slack_records(4000, 3);
+  fs::path dir = temp_dir("same");
+  {
+    IndexWriter serial((dir / "serial").string());
+    for (const auto& r : records) serial.write(r);
+    serial.commit();
+  }
+  WriteTally tally;
+  {
+    ParallelWriter par((dir / "parallel").string(), 2);
+    EXPECT_TRUE(par.sharded());
+    for (auto r : records) par.write(std::move(r), tally);
+    par.finish();
+    EXPECT_EQ(par.document_count(), 4000u);
+  }
+  EXPECT_EQ(tally.added, 4000u);
+  EXPECT_FALSE(fs::exists(dir / "parallel" / ".lore-shards"));
+  EXPECT_FALSE(fs::exists(dir / "parallel" / ".lore-merge"));
+  expect_same_index(dir / "serial", dir / "parallel");
+  // Thread roots are marked although they learn of their replies later.
+  Xapian::Database db((dir / "parallel").string());
+  EXPECT_GT(db.get_termfreq(term(Field::Flag, "thread")), db.get_termfreq(term(Field::Flag, "reply")));
+  fs::remove_all(dir);
+}
+
+TEST(ParallelWriter, within_one_sharded_run_an_id_ends_up_once_with_its_newest_version) {
+  fs::path dir = temp_dir("upsert");
+  WriteTally tally;
+  ParallelWriter w((dir / "db").string(), 2);
+  ASSERT_TRUE(w.sharded());
+  for (int i = 0; i < 200; ++i) {
+    Record r;
+    r.id = "x:" + std::to_string(i);
+    r.source = "x";
+    r.kind = "message";
+    r.text = "first version";
+    r.updated = 100;
+    r.date = 1600000000;
+    w.write(std::move(r), tally);
+  }
+  for (int i = 0; i < 200; ++i) {
+    Record r;
+    r.id = "x:" + std::to_string(i);
+    r.source = "x";
+    r.kind = "message";
+    r.thread = "x:other" + std::to_string(i % 7);  // another conversation: must not land in another shard
+    r.text = i % 2 ? "second version" : "older version";
+    r.updated = i % 2 ? 200 : 50;
+    r.date = 1600000000;
+    w.write(std::move(r), tally);
+  }
+  for (int i = 0; i < 10; ++i) {
+    Record r;
+    r.id = "x:" + std::to_string(i * 20);
+    r.deleted = true;
+    w.write(std::move(r), tally);
+  }
+  w.finish();
+  EXPECT_EQ(tally.added, 200u);
+  EXPECT_EQ(tally.updated, 100u);
+  EXPECT_EQ(tally.unchanged, 100u);  // the older versions are stale
+  EXPECT_EQ(tally.removed, 10u);
+  EXPECT_EQ(w.document_count(), 190u);
+  Xapian::Database db((dir / "db").string());
+  for (int i = 0; i < 200; ++i) {
+    const std::string q = term(Field::Id, "x:" + std::to_string(i));
+    if (i % 20 == 0) {
+      EXPECT_EQ(db.get_termfreq(q), 0u) << q;
+      continue;
+    }
+    ASSERT_EQ(db.get_termfreq(q), 1u) << q;
+    Record r = from_document(db.get_document(*db.postlist_begin(q)));
+    EXPECT_EQ(r.text, i % 2 ? "second version" : "first version") << q;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ParallelWriter, a_database_with_documents_is_updated_in_place_and_reimport_changes_nothing) {
+  auto records = slack_records(1500, 8);
+  fs::path dir = temp_dir("inplace");
+  const std::string path = (dir / "db").string();
+  {
+    WriteTally t;
+    ParallelWriter w(path, 2);
+    for (auto r : records) w.write(std::move(r), t);
+    w.finish();
+  }
+  WriteTally again;
+  {
+    ParallelWriter w(path, 2);
+    EXPECT_FALSE(w.sharded());
+    for (auto r : records) w.write(std::move(r), again);
+    Record edited = records[10];
+    edited.text = "an edit";
+    edited.updated = edited.date + 10;
+    w.write(std::move(edited), again);
+    w.finish();
+    EXPECT_EQ(w.document_count(), 1500u);
+  }
+  EXPECT_EQ(again.unchanged, 1500u);
+  EXPECT_EQ(again.updated, 1u);
+  EXPECT_EQ(again.added, 0u);
+  fs::remove_all(dir);
+}
+
+TEST(ParallelWriter, a_worker_error_reaches_the_caller) {
+  fs::path dir = temp_dir("error");
+  const std::string path = (dir / "db").string();
+  WriteTally t;
+  ParallelWriter w(path, 2);
+  ASSERT_TRUE(w.sharded());
+  for (int i = 0; i < 50; ++i) {
+    Record r;
+    r.id = "e:" + std::to_string(i);
+    r.source = "e";
+    r.kind = "message";
+    r.text = "words";
+    w.write(std::move(r), t);
+  }
+  fs::remove_all(dir / "db" / ".lore-shards");
+  EXPECT_THROW(w.finish(), Error);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace lore
