@@ -185,22 +185,20 @@ std::vector<std::vector<std::string>> IndexWriter::read_synonyms(const std::stri
 // A conversation with more than one document is a thread: its root learns
 // that only when a reply arrives, so roots are marked after the fact.
 void IndexWriter::mark_threads() {
+  // Replies carry the flag from the start (they have a parent); only the
+  // root, written before anyone answered it, may lack it.
   const std::string flag = term(Field::Flag, "thread");
   for (const auto& thread : touched_threads_) {
-    const std::string tterm = term(Field::Thread, thread);
-    if (db_.get_termfreq(tterm) < 2) continue;
-    std::vector<Xapian::docid> unmarked;
-    for (auto it = db_.postlist_begin(tterm); it != db_.postlist_end(tterm); ++it) {
-      Xapian::Document d = db_.get_document(*it);
-      auto t = d.termlist_begin();
-      t.skip_to(flag);
-      if (t == d.termlist_end() || *t != flag) unmarked.push_back(*it);
-    }
-    for (auto id : unmarked) {
-      Xapian::Document d = db_.get_document(id);
-      d.add_boolean_term(flag);
-      db_.replace_document(id, d);
-    }
+    if (db_.get_termfreq(term(Field::Thread, thread)) < 2) continue;
+    const std::string root = term(Field::Id, thread);
+    auto p = db_.postlist_begin(root);
+    if (p == db_.postlist_end(root)) continue;  // the root is not (yet) imported
+    Xapian::Document d = db_.get_document(*p);
+    auto t = d.termlist_begin();
+    t.skip_to(flag);
+    if (t != d.termlist_end() && *t == flag) continue;
+    d.add_boolean_term(flag);
+    db_.replace_document(*p, d);
   }
   touched_threads_.clear();
 }
