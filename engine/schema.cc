@@ -16,6 +16,16 @@ const FieldInfo& field(Field id) {
   throw Error(Error::Code::Internal, "schema has no row for a field");
 }
 
+const std::vector<const FieldInfo*>& facet_fields() {
+  static const std::vector<const FieldInfo*> fields = [] {
+    std::vector<const FieldInfo*> out;
+    for (const auto& f : kFields)
+      if (!f.facet.empty()) out.push_back(&f);
+    return out;
+  }();
+  return fields;
+}
+
 const FieldInfo* field_by_name(std::string_view name) {
   for (const auto& f : kFields) {
     if (f.flags & kInternal) continue;
@@ -139,6 +149,32 @@ std::string underscore_parts(const std::string& text) {
 
 }  // namespace
 
+std::string facet_value(const Record& r) {
+  std::string out;
+  for (const FieldInfo* f : facet_fields()) {
+    if (f != facet_fields().front()) out += kFacetSep;
+    switch (f->id) {
+      case Field::Source: out += r.source; break;
+      case Field::Kind: out += r.kind; break;
+      case Field::Space: out += r.space; break;
+      case Field::Author: out += r.author.empty() ? r.author_id : r.author; break;
+      case Field::Year: out += r.date ? format_iso8601(r.date).substr(0, 4) : std::string(); break;
+      case Field::Tag: {
+        bool first = true;
+        for (const auto& t : r.tags) {
+          if (t.empty()) continue;
+          if (!first) out += kTagSep;
+          out += t;
+          first = false;
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  return out;
+}
+
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
   return to_document(r, tg, record_to_json(r));
 }
@@ -214,21 +250,7 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   if (r.updated) doc.add_value(field(Field::Updated).slot, Xapian::sortable_serialise(static_cast<double>(r.updated)));
   doc.add_value(field(Field::Hash).slot, content_hash(json));
   doc.add_value(field(Field::Thread).slot, thread);
-  doc.add_value(field(Field::Source).slot, r.source);
-  doc.add_value(field(Field::Kind).slot, r.kind);
-  if (!r.space.empty()) doc.add_value(field(Field::Space).slot, r.space);
-  if (!r.author.empty() || !r.author_id.empty())
-    doc.add_value(field(Field::Author).slot, r.author.empty() ? r.author_id : r.author);
-  if (!r.tags.empty()) {
-    std::string joined;
-    for (const auto& t : r.tags) {
-      if (t.empty()) continue;
-      if (!joined.empty()) joined += '\n';
-      joined += t;
-    }
-    doc.add_value(field(Field::Tag).slot, joined);
-  }
-  if (r.date) doc.add_value(field(Field::Year).slot, format_iso8601(r.date).substr(0, 4));
+  doc.add_value(field(Field::Facets).slot, facet_value(r));
   doc.set_data(json);
   return doc;
 }

@@ -25,16 +25,18 @@
 //   values   0 date, 1 updated        Xapian::sortable_serialise(seconds since epoch, UTC)
 //            2 content hash           16 hex digits of FNV-1a 64 over the record's JSON
 //            3 thread id              collapse key for one hit per conversation
-//            4 source, 5 kind, 6 space, 7 author, 9 year ("2021")   facets, as stored
-//            8 tags                   joined with '\n' (a document counts under each)
+//            4 facets                 source, kind, space, author, tags, year, in one
+//                                     value so that counting them reads one slot:
+//                                     joined by kFacetSep, tags among themselves by
+//                                     kTagSep ("slack\x1freply\x1fops\x1fAlice Ng\x1f\x1f2021")
 //   data     the record as one JSON object (record_json.h), so --show and
 //            --export give back exactly what was imported.
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, text "ship
 // it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
-// XIN:c1, XA:alice ng, XA:u1, Aalice, Ang, Au1, XIS:reply, XPUBLIC, ship,
-// Zship, it, and values 0, 2, 3, 4-9.
+// XIN:c1, XA:alice ng, XA:u1, Aalice, Ang, Au1, XIS:reply, XIS:thread, XPUBLIC,
+// ship, Zship, it, and values 0, 2, 3, 4.
 #pragma once
 
 #include <array>
@@ -50,13 +52,13 @@
 namespace lore {
 
 /// The schema version stored in the database metadata under kSchemaKey.
-inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersion = "2";
 inline constexpr std::string_view kSchemaKey = "lore:schema";
 inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
 enum class Field : uint8_t {
   Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
-  Updated, Hash, Year, Access, Public, Text,
+  Updated, Hash, Year, Facets, Access, Public, Text,
 };
 
 /// What a field is used for.
@@ -64,7 +66,6 @@ enum FieldFlag : unsigned {
   kBoolean = 1u << 0,   ///< exact-match filter terms
   kFreeText = 1u << 1,  ///< words, searched with the stemmer
   kRange = 1u << 2,     ///< a value slot searched by range
-  kFacet = 1u << 3,     ///< a value slot counted for facets
   kInternal = 1u << 4,  ///< not something a query names
 };
 
@@ -72,39 +73,49 @@ inline constexpr Xapian::valueno kNoSlot = Xapian::BAD_VALUENO;
 
 struct FieldInfo {
   Field id;
-  std::string_view name;                    ///< as queries, facets and help name it
+  std::string_view name;                    ///< as queries and help name it
   std::array<std::string_view, 2> aliases;  ///< other filter names for it
   std::string_view prefix;                  ///< term prefix; empty for none
   Xapian::valueno slot;                     ///< value slot or kNoSlot
+  std::string_view facet;                   ///< its name among the facets; empty when not one
   unsigned flags;
   std::string_view description;
   std::string_view example;
 };
 
 // clang-format off
-/// The table. Order is irrelevant; prefixes and slots are unique (schema_test).
+/// The table. Prefixes and slots are unique (schema_test); the facets are
+/// packed into the Facets slot in the order of their rows.
 inline constexpr FieldInfo kFields[] = {
-  {Field::Id,      "id",       {},                   "Q",       kNoSlot, kBoolean,           "one document, by id",                      "id:slack:C024BE91L/1355517523.000005"},
-  {Field::Thread,  "thread",   {},                   "XTH:",    3,       kBoolean,           "one conversation, by its root's id",       "thread:github:acme/api#12"},
-  {Field::Source,  "source",   {},                   "XSRC:",   4,       kBoolean | kFacet,  "where it came from: slack, github, p2",    "source:github"},
-  {Field::Kind,    "type",     {"kind"},             "XK:",     5,       kBoolean | kFacet,  "a kind: message, reply, issue, pr, post..","type:issue"},
-  {Field::Space,   "in",       {"space"},            "XIN:",    6,       kBoolean | kFacet,  "channel, repository (owner/repo or repo), P2 site", "in:general"},
-  {Field::Author,  "from",     {"author"},           "XA:",     7,       kBoolean | kFacet,  "author's name, login or id",               "from:alice"},
-  {Field::Tag,     "tag",      {"label"},            "K",       8,       kBoolean | kFacet,  "P2 tags and categories, GitHub labels",    "tag:decision"},
-  {Field::State,   "state",    {},                   "XST:",    kNoSlot, kBoolean,           "open, closed, merged, resolved, unresolved (is:STATE)", "is:merged"},
-  {Field::Flag,    "is",       {},                   "XIS:",    kNoSlot, kBoolean,           "private, bot, edited, thread, reply, a kind or a state", "is:private"},
-  {Field::Has,     "has",      {},                   "XH:",     kNoSlot, kBoolean,           "link, file, image, code, reaction",        "has:link"},
-  {Field::Mention, "mentions", {},                   "XM:",     kNoSlot, kBoolean,           "documents that mention a person",          "mentions:alice"},
-  {Field::Title,   "title",    {},                   "S",       kNoSlot, kFreeText,          "words in titles",                          "title:roadmap"},
-  {Field::Date,    "date",     {"after", "before"},  "",        0,       kRange,             "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
-  {Field::Updated, "updated",  {},                   "",        1,       kInternal,          "last edit",                                ""},
-  {Field::Hash,    "hash",     {},                   "",        2,       kInternal,          "content hash, to skip unchanged records",  ""},
-  {Field::Year,    "year",     {},                   "",        9,       kFacet,             "year of the date, for facets",             ""},
-  {Field::Access,  "access",   {},                   "XR:",     kNoSlot, kInternal,          "a principal that may see the document",    ""},
-  {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, kInternal,          "visible to everyone",                      ""},
-  {Field::Text,    "text",     {},                   "",        kNoSlot, kFreeText,          "free text: words, \"phrases\", wild*",      "deploy freeze"},
+  {Field::Id,      "id",       {},                   "Q",       kNoSlot, "",       kBoolean,  "one document, by id",                      "id:slack:C024BE91L/1355517523.000005"},
+  {Field::Thread,  "thread",   {},                   "XTH:",    3,       "",       kBoolean,  "one conversation, by its root's id",       "thread:github:acme/api#12"},
+  {Field::Source,  "source",   {},                   "XSRC:",   kNoSlot, "source", kBoolean,  "where it came from: slack, github, p2",    "source:github"},
+  {Field::Kind,    "type",     {"kind"},             "XK:",     kNoSlot, "kind",   kBoolean,  "a kind: message, reply, issue, pr, post..","type:issue"},
+  {Field::Space,   "in",       {"space"},            "XIN:",    kNoSlot, "space",  kBoolean,  "channel, repository (owner/repo or repo), P2 site", "in:general"},
+  {Field::Author,  "from",     {"author"},           "XA:",     kNoSlot, "author", kBoolean,  "author's name, login or id",               "from:alice"},
+  {Field::Tag,     "tag",      {"label"},            "K",       kNoSlot, "tag",    kBoolean,  "P2 tags and categories, GitHub labels",    "tag:decision"},
+  {Field::State,   "state",    {},                   "XST:",    kNoSlot, "",       kBoolean,  "open, closed, merged, resolved, unresolved (is:STATE)", "is:merged"},
+  {Field::Flag,    "is",       {},                   "XIS:",    kNoSlot, "",       kBoolean,  "private, bot, edited, thread, reply, a kind or a state", "is:private"},
+  {Field::Has,     "has",      {},                   "XH:",     kNoSlot, "",       kBoolean,  "link, file, image, code, reaction",        "has:link"},
+  {Field::Mention, "mentions", {},                   "XM:",     kNoSlot, "",       kBoolean,  "documents that mention a person",          "mentions:alice"},
+  {Field::Title,   "title",    {},                   "S",       kNoSlot, "",       kFreeText, "words in titles",                          "title:roadmap"},
+  {Field::Date,    "date",     {"after", "before"},  "",        0,       "",       kRange,    "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
+  {Field::Year,    "year",     {},                   "",        kNoSlot, "year",   kInternal, "year of the date, for facets",             ""},
+  {Field::Updated, "updated",  {},                   "",        1,       "",       kInternal, "last edit",                                ""},
+  {Field::Hash,    "hash",     {},                   "",        2,       "",       kInternal, "content hash, to skip unchanged records",  ""},
+  {Field::Facets,  "facets",   {},                   "",        4,       "",       kInternal, "the facet values, packed (see facet_value)", ""},
+  {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
+  {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, "",       kInternal, "visible to everyone",                      ""},
+  {Field::Text,    "text",     {},                   "",        kNoSlot, "",       kFreeText, "free text: words, \"phrases\", wild*",      "deploy freeze"},
 };
 // clang-format on
+
+/// Separators of the packed facet value (value slot 4).
+inline constexpr char kFacetSep = '\x1f';
+inline constexpr char kTagSep = '\x1e';
+
+/// The rows that are facets, in the order their values are packed.
+const std::vector<const FieldInfo*>& facet_fields();
 
 /// The row of `id`.
 const FieldInfo& field(Field id);
@@ -133,6 +144,9 @@ const std::vector<std::string>& known_kinds();
 
 /// 16 hex digits of FNV-1a 64 over `bytes`.
 std::string content_hash(std::string_view bytes);
+
+/// The packed facet value of a record (value slot 4; see kFacetSep).
+std::string facet_value(const Record& record);
 
 /// Builds the Xapian document for a record (terms, values, data), using
 /// `tg` (set up with the English stemmer) for free text.

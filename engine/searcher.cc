@@ -50,63 +50,83 @@ std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
   return html_escape(head);
 }
 
-// Counts the facet slots of every document the match considers (all of them:
-// check_at_least is set to the whole database), a tag once per tag.
+// Counts the facets of every document the match considers (all of them:
+// check_at_least is set to the whole database), a tag once per tag. The
+// facets live packed in one value slot, so a document costs one read.
 class FacetSpy : public Xapian::MatchSpy {
  public:
-  struct Slot {
-    std::string name;
-    Xapian::valueno slot;
-    bool multi;
-  };
-  explicit FacetSpy(std::vector<Slot> slots) : slots_(std::move(slots)), counts_(slots_.size()) {}
+  /// Counts the facets named (a subset of facet_fields(), in any order).
+  explicit FacetSpy(const std::vector<std::string_view>& names) {
+    const auto& all = facet_fields();
+    for (auto name : names)
+      for (size_t i = 0; i < all.size(); ++i)
+        if (all[i]->facet == name) wanted_.push_back({i, all[i]->id == Field::Tag, name, {}});
+  }
 
   void operator()(const Xapian::Document& doc, double) override {
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      std::string v = doc.get_value(slots_[i].slot);
-      if (v.empty()) continue;
-      if (!slots_[i].multi) {
-        ++counts_[i][v];
+    const std::string v = doc.get_value(field(Field::Facets).slot);
+    // Split once into the positions of the packed fields.
+    std::string_view parts[16];
+    size_t n = 0, start = 0;
+    while (n < 16) {
+      size_t end = v.find(kFacetSep, start);
+      parts[n++] = std::string_view(v).substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    for (auto& w : wanted_) {
+      if (w.index >= n || parts[w.index].empty()) continue;
+      std::string_view value = parts[w.index];
+      if (!w.multi) {
+        bump(w.counts, value);
         continue;
       }
-      size_t start = 0;
-      while (start <= v.size()) {
-        size_t end = v.find('\n', start);
-        if (end == std::string::npos) end = v.size();
-        if (end > start) ++counts_[i][v.substr(start, end - start)];
-        start = end + 1;
+      size_t s = 0;
+      while (s <= value.size()) {
+        size_t e = value.find(kTagSep, s);
+        if (e == std::string_view::npos) e = value.size();
+        if (e > s) bump(w.counts, value.substr(s, e - s));
+        s = e + 1;
       }
     }
   }
 
   Facets facets(size_t max_per_facet) const {
     Facets out;
-    for (size_t i = 0; i < slots_.size(); ++i) {
-      FacetCounts c(counts_[i].begin(), counts_[i].end());
-      std::sort(c.begin(), c.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+    for (const auto& w : wanted_) {
+      FacetCounts c(w.counts.begin(), w.counts.end());
+      std::sort(c.begin(), c.end(),
+                [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
       if (c.size() > max_per_facet) c.resize(max_per_facet);
-      out.by_name.emplace_back(slots_[i].name, std::move(c));
+      out.by_name.emplace_back(std::string(w.name), std::move(c));
     }
     return out;
   }
 
  private:
-  std::vector<Slot> slots_;
-  std::vector<std::unordered_map<std::string, uint64_t>> counts_;
-};
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using Counts = std::unordered_map<std::string, uint64_t, Hash, std::equal_to<>>;
 
-std::vector<FacetSpy::Slot> facet_slots(std::initializer_list<Field> fields) {
-  std::vector<FacetSpy::Slot> out;
-  for (Field f : fields) {
-    const auto& info = field(f);
-    std::string name(info.name);
-    if (f == Field::Kind) name = "kind";
-    if (f == Field::Space) name = "space";
-    if (f == Field::Author) name = "author";
-    out.push_back({name, info.slot, f == Field::Tag});
+  // Looks up without building a string; only a value seen first is copied.
+  static void bump(Counts& counts, std::string_view value) {
+    auto it = counts.find(value);
+    if (it != counts.end())
+      ++it->second;
+    else
+      counts.emplace(std::string(value), 1);
   }
-  return out;
-}
+
+  struct Wanted {
+    size_t index;
+    bool multi;
+    std::string_view name;
+    Counts counts;
+  };
+  std::vector<Wanted> wanted_;
+};
 
 constexpr size_t kMaxLimit = 1000;
 constexpr size_t kMaxFacetValues = 50;
@@ -184,7 +204,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       Xapian::doccount check_at_least = 0;
       if (req.facets) {
         spy = std::make_unique<FacetSpy>(
-            facet_slots({Field::Source, Field::Kind, Field::Space, Field::Author, Field::Tag, Field::Year}));
+            std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
         enquire.add_matchspy(spy.get());
         check_at_least = db_.get_doccount();
       }
@@ -379,7 +399,7 @@ Stats Searcher::stats(const Access& access) {
       Xapian::Enquire e(db_);
       e.set_query(access_filter(access));
       e.set_weighting_scheme(Xapian::BoolWeight());
-      FacetSpy spy(facet_slots({Field::Source, Field::Kind, Field::Space}));
+      FacetSpy spy({"source", "kind", "space"});
       e.add_matchspy(&spy);
       e.set_sort_by_value(field(Field::Date).slot, false);
       Xapian::MSet first = e.get_mset(0, 1, db_.get_doccount());

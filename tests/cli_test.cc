@@ -68,7 +68,7 @@ TEST(cli_test, a_database_of_another_schema_is_exit_3) {
   }
   auto r = run(kSearch, {"--db", db, "x"}, t);
   EXPECT_EQ(r.exit, 3);
-  EXPECT_NE(r.err.find("has schema version 0, this Lore needs 1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("has schema version 0, this Lore needs 2"), std::string::npos) << r.err;
   EXPECT_EQ(run(kIndex, {"--db", db, fixture()}, t).exit, 3);
 }
 
@@ -196,22 +196,22 @@ TEST(cli_test, json_output_has_the_spec_shape) {
 }
 
 TEST(cli_test, a_glossary_is_stored_by_lore_index_and_used_by_lore_search) {
-  TempDir t;
-  std::string db = (t.path / "db").string();
-  ASSERT_EQ(run(kIndex, {"--db", db, fixture()}, t.path).exit, 0);
-  std::string glossary = (t.path / "glossary.txt").string();
+  Programs t;
+  std::string db = (t.dir() / "db").string();
+  ASSERT_EQ(run(kIndex, {"--db", db, fixture()}, t).exit, 0);
+  std::string glossary = (t.dir() / "glossary.txt").string();
   std::ofstream(glossary) << "sketch draft\n";
-  auto before = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t.path);
+  auto before = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t);
   EXPECT_EQ(before.out, "");
-  auto stored = run(kIndex, {"--db", db, "--synonyms", glossary}, t.path);
+  auto stored = run(kIndex, {"--db", db, "--synonyms", glossary}, t);
   ASSERT_EQ(stored.exit, 0) << stored.err;
   EXPECT_EQ(stored.out, "glossary " + glossary + ": 1 terms with synonyms\n");
-  auto after = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t.path);
+  auto after = run(kSearch, {"--db", db, "--format", "ids", "--group", "none", "sketch"}, t);
   EXPECT_EQ(after.out, "github:acme/api#12/comment/9001\n");
-  auto missing = run(kIndex, {"--db", db, "--synonyms", (t.path / "none.txt").string()}, t.path);
+  auto missing = run(kIndex, {"--db", db, "--synonyms", (t.dir() / "none.txt").string()}, t);
   EXPECT_EQ(missing.exit, 2);
   // Did you mean, as people see it.
-  auto typo = run(kSearch, {"--db", db, "--as", "slack:U999", "drafy"}, t.path);
+  auto typo = run(kSearch, {"--db", db, "--as", "slack:U999", "drafy"}, t);
   EXPECT_EQ(typo.exit, 0);
   EXPECT_EQ(typo.out, "Did you mean: draft\n\nNo matches for drafy\n");
 }
