@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# lore-serve's throughput and latency over HTTP (wrk) against the same
+# queries run in process (serve_bench_inproc), side by side, and over HTTP
+# again while 1,000 slow clients hold connections open.
+#
+# Usage: bench/serve/run.sh [RECORDS]        (default 200000)
+# Environment: LORE_BENCH_DIR (default /tmp/lore-bench-serve), LORE_BENCH_SECONDS
+# (each run, default 20), LORE_BENCH_PORT (default 18181), LORE_BENCH_FACETS=1
+# to also run with facets.
+source "$(dirname "$0")/../../scripts/lib.sh"
+
+RECORDS="${1:-200000}"
+DIR="${LORE_BENCH_DIR:-/tmp/lore-bench-serve}"
+SECS="${LORE_BENCH_SECONDS:-20}"
+PORT="${LORE_BENCH_PORT:-18181}"
+THREADS=2
+
+lore_install wrk
+lore_build --target lore-index lore-serve serve_bench_gen serve_bench_inproc serve_bench_slowloris
+B="$LORE_BUILD"
+mkdir -p "$DIR"
+
+if [ "$(cat "$DIR/records" 2>/dev/null)" != "$RECORDS" ]; then
+  lore_say "generating $RECORDS records"
+  rm -rf "$DIR/db"
+  "$B/bench/serve/serve_bench_gen" "$RECORDS" "$DIR/corpus.jsonl" "$DIR/queries.txt"
+  echo "$RECORDS" > "$DIR/records"
+fi
+if [ ! -d "$DIR/db" ]; then
+  lore_say "importing into $DIR/db"
+  "$B/indexer/lore-index" --db "$DIR/db" --progress never "$DIR/corpus.jsonl" >/dev/null
+fi
+
+"$B/query/lore-serve" --db "$DIR/db" --listen "127.0.0.1:$PORT" --threads "$THREADS" --quiet \
+  --max-connections 4096 2>"$DIR/serve.log" &
+SERVER=$!
+trap 'kill "$SERVER" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  sleep 0.1
+done
+
+inproc() { "$B/bench/serve/serve_bench_inproc" "$DIR/db" "$DIR/queries.txt" "$THREADS" "$1" ${2:+"$2"}; }
+http() {
+  wrk -t 2 -c 8 -d "${1}s" -s "$LORE_ROOT/bench/serve/queries.lua" "http://127.0.0.1:$PORT" \
+    -- "$DIR/queries.txt" ${2:+"$2"} | grep '^requests '
+}
+field() { echo "$1" | tr ' ' '\n' | grep -A1 "^$2\$" | tail -1; }
+row() { printf '| %-44s | %8s | %7s | %7s | %s\n' "$1" "$(field "$2" rps)" "$(field "$2" p50_ms)" "$(field "$2" p99_ms)" "$3"; }
+
+lore_say "warming up"
+inproc 3 >/dev/null
+http 3 >/dev/null
+
+lore_say "in process: $THREADS threads, ${SECS}s"
+IN=$(inproc "$SECS")
+lore_say "HTTP: wrk 2 threads, 8 connections, ${SECS}s"
+WEB=$(http "$SECS")
+lore_say "HTTP while 1,000 slow clients hold connections"
+"$B/bench/serve/serve_bench_slowloris" "$PORT" 1000 "$((SECS + 8))" 20 >"$DIR/slowloris.out" &
+SLOW=$!
+sleep 4
+UNDER=$(http "$SECS")
+wait "$SLOW"
+SLOWOUT=$(cat "$DIR/slowloris.out")
+
+echo
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $RECORDS records; searches as a caller without a token"
+printf '| %-44s | %8s | %7s | %7s | %s\n' "run" "req/s" "p50 ms" "p99 ms" "notes"
+printf '|%s|%s|%s|%s|%s\n' "----------------------------------------------" "----------" "---------" "---------" "---"
+row "in process (Searcher + JSON), $THREADS threads" "$IN" ""
+RATIO=$(awk -v a="$(field "$WEB" rps)" -v b="$(field "$IN" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+row "HTTP, lore-serve --threads $THREADS, wrk -t2 -c8" "$WEB" "$RATIO of in process; errors $(field "$WEB" errors)"
+RATIO2=$(awk -v a="$(field "$UNDER" rps)" -v b="$(field "$IN" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+row "HTTP with 1,000 slow clients" "$UNDER" "$RATIO2 of in process; errors $(field "$UNDER" errors); $SLOWOUT"
+
+if [ "${LORE_BENCH_FACETS:-0}" = 1 ]; then
+  INF=$(inproc "$SECS" facets)
+  WEBF=$(http "$SECS" facets)
+  row "in process, facets=1" "$INF" ""
+  RATIO3=$(awk -v a="$(field "$WEBF" rps)" -v b="$(field "$INF" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+  row "HTTP, facets=1" "$WEBF" "$RATIO3 of in process"
+fi
