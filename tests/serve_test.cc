@@ -627,6 +627,58 @@ TEST(serve_import_test, serving_goes_on_while_an_import_commits_and_sees_each_co
             6u + kBatches * kPerBatch);
 }
 
+TEST(serve_limits_test, connections_past_the_per_address_cap_are_closed_and_others_served) {
+  TempDir t;
+  std::string db = (t.path / "db").string();
+  import(db, fixture());
+  ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.access_log = false;
+  o.per_address_connections = 2;
+  Server server(o);
+  server.start();
+  auto open_connection = [&] {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(server.port());
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    timeval tv{10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    return fd;
+  };
+  // One request; with keep-alive, read up to the end of the JSON body and
+  // leave the connection open.
+  auto ask = [](int fd, bool keep_alive) {
+    std::string req = std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n") +
+                      (keep_alive ? "" : "Connection: close\r\n") + "\r\n";
+    ::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
+    std::string got;
+    char buf[4096];
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+      got.append(buf, static_cast<size_t>(n));
+      if (keep_alive && !got.empty() && got.back() == '}') break;
+    }
+    return got;
+  };
+  // Two connections, answered once each (so both surely count), hold the
+  // cap; a third from the same address is closed unanswered, while the two
+  // held ones are still served.
+  int first = open_connection();
+  EXPECT_EQ(ask(first, true).substr(0, 15), "HTTP/1.1 200 OK");
+  int second = open_connection();
+  EXPECT_EQ(ask(second, true).substr(0, 15), "HTTP/1.1 200 OK");
+  int third = open_connection();
+  EXPECT_EQ(ask(third, false), "");
+  std::string answer = ask(first, false);
+  EXPECT_EQ(answer.substr(0, 15), "HTTP/1.1 200 OK");
+  EXPECT_NE(answer.find("{\"status\":\"ok\",\"documents\":12}"), std::string::npos);
+  EXPECT_EQ(ask(second, false).substr(0, 15), "HTTP/1.1 200 OK");
+  for (int fd : {first, second, third}) close(fd);
+}
+
 // ---------------------------------------------------------------------------
 // The program: a missing database, SIGHUP, SIGTERM.
 
