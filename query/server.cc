@@ -245,18 +245,24 @@ class Server::SearcherPool {
   std::vector<std::unique_ptr<Searcher>> free_;
 };
 
-// A borrowed searcher, up to date with the last commit. One that met an
-// error is dropped rather than given back: it may be in a bad state.
-struct Server::Lease {
-  SearcherPool& pool;
-  std::unique_ptr<Searcher> searcher;
-  bool ok = false;
-  explicit Lease(SearcherPool& p) : pool(p), searcher(p.take()) { searcher->reopen(); }
-  ~Lease() {
-    if (ok) pool.give_back(std::move(searcher));
+// Runs `fn` with a borrowed searcher, up to date with the last commit. A
+// searcher that met a database or unexpected error is dropped rather than
+// given back, as it may be in a bad state; a caller's error (a bad query, an
+// unknown id) leaves it fine.
+template <typename Fn>
+auto Server::with_searcher(Fn&& fn) -> decltype(fn(std::declval<Searcher&>())) {
+  std::unique_ptr<Searcher> s = pool_->take();
+  try {
+    s->reopen();
+    auto out = fn(*s);
+    pool_->give_back(std::move(s));
+    return out;
+  } catch (const Error& e) {
+    if (e.code() == Error::Code::Query || e.code() == Error::Code::Usage || e.code() == Error::Code::NotFound)
+      pool_->give_back(std::move(s));
+    throw;
   }
-  Searcher* operator->() { return searcher.get(); }
-};
+}
 
 // ---------------------------------------------------------------------------
 // Server
@@ -392,9 +398,7 @@ HttpResponse Server::handle_search(const HttpRequest& req, const Access& access)
   s.access = access;
   s.time_limit = options_.query_time_limit;
   auto start = Clock::now();
-  Lease lease(*pool_);
-  SearchResult result = lease->search(s);
-  lease.ok = true;
+  SearchResult result = with_searcher([&](Searcher& searcher) { return searcher.search(s); });
   check_time(start);
   return json_response(result_json(result));
 }
@@ -402,26 +406,20 @@ HttpResponse Server::handle_search(const HttpRequest& req, const Access& access)
 HttpResponse Server::handle_count(const HttpRequest& req, const Access& access) {
   std::string q = q_param(req);
   auto start = Clock::now();
-  Lease lease(*pool_);
-  uint64_t n = lease->count(q, access);
-  lease.ok = true;
+  uint64_t n = with_searcher([&](Searcher& searcher) { return searcher.count(q, access); });
   check_time(start);
   return json_response(count_json(n));
 }
 
 HttpResponse Server::handle_document(const std::string& id, const Access& access) {
-  Lease lease(*pool_);
-  auto doc = lease->document(id, access);
-  lease.ok = true;
+  auto doc = with_searcher([&](Searcher& searcher) { return searcher.document(id, access); });
   // The same answer for a restricted document as for none at all.
   if (!doc) return error_response(404, "not_found", "no document " + id);
   return json_response(document_json(*doc));
 }
 
 HttpResponse Server::handle_thread(const std::string& id, const Access& access) {
-  Lease lease(*pool_);
-  auto docs = lease->thread(id, access);
-  lease.ok = true;
+  auto docs = with_searcher([&](Searcher& searcher) { return searcher.thread(id, access); });
   if (docs.empty()) return error_response(404, "not_found", "no document " + id);
   return json_response(thread_json(docs.front().thread_id(), docs));
 }
@@ -429,30 +427,18 @@ HttpResponse Server::handle_thread(const std::string& id, const Access& access) 
 HttpResponse Server::handle_similar(const std::string& id, const HttpRequest& req, const Access& access) {
   size_t limit = size_param(req, "limit", 10, kMaxLimit);
   auto start = Clock::now();
-  Lease lease(*pool_);
-  SearchResult result;
-  try {
-    result = lease->similar(id, limit, access);
-  } catch (const Error& e) {
-    if (e.code() == Error::Code::NotFound) lease.ok = true;
-    throw;
-  }
-  lease.ok = true;
+  SearchResult result = with_searcher([&](Searcher& searcher) { return searcher.similar(id, limit, access); });
   check_time(start);
   return json_response(result_json(result));
 }
 
 HttpResponse Server::handle_stats(const Access& access) {
-  Lease lease(*pool_);
-  Stats st = lease->stats(access);
-  lease.ok = true;
+  Stats st = with_searcher([&](Searcher& searcher) { return searcher.stats(access); });
   return json_response(stats_json(st));
 }
 
 HttpResponse Server::handle_health(const Access& access) {
-  Lease lease(*pool_);
-  uint64_t n = lease->count("", access);
-  lease.ok = true;
+  uint64_t n = with_searcher([&](Searcher& searcher) { return searcher.count("", access); });
   return json_response("{\"status\":\"ok\",\"documents\":" + std::to_string(n) + "}");
 }
 

@@ -116,7 +116,9 @@ class Server {
 
  private:
   class SearcherPool;
-  struct Lease;
+
+  template <typename Fn>
+  auto with_searcher(Fn&& fn) -> decltype(fn(std::declval<Searcher&>()));
 
   HttpResponse handle_search(const HttpRequest& request, const Access& access);
   HttpResponse handle_count(const HttpRequest& request, const Access& access);
