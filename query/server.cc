@@ -122,8 +122,8 @@ std::string choice_param(const HttpRequest& req, const std::string& name, const 
 }
 
 bool flag_param(const HttpRequest& req, const std::string& name) {
-  return choice_param(req, name, "0", {"0", "1", "false", "true"}) == "1" ||
-         choice_param(req, name, "0", {"0", "1", "false", "true"}) == "true";
+  std::string v = choice_param(req, name, "0", {"0", "1", "false", "true"});
+  return v == "1" || v == "true";
 }
 
 std::string utc_now() {

@@ -5,13 +5,13 @@
 #
 # Usage: bench/serve/run.sh [RECORDS]        (default 200000)
 # Environment: LORE_BENCH_DIR (default /tmp/lore-bench-serve), LORE_BENCH_SECONDS
-# (each run, default 20), LORE_BENCH_PORT (default 18181), LORE_BENCH_FACETS=1
-# to also run with facets.
+# (each side, default 30, split in LORE_BENCH_ROUNDS rounds, default 3), LORE_BENCH_PORT
+# (default 18181), LORE_BENCH_FACETS=1 to also run with facets.
 source "$(dirname "$0")/../../scripts/lib.sh"
 
 RECORDS="${1:-200000}"
 DIR="${LORE_BENCH_DIR:-/tmp/lore-bench-serve}"
-SECS="${LORE_BENCH_SECONDS:-20}"
+SECS="${LORE_BENCH_SECONDS:-30}"
 PORT="${LORE_BENCH_PORT:-18181}"
 THREADS=2
 
@@ -41,8 +41,8 @@ for _ in $(seq 100); do
 done
 
 inproc() { "$B/bench/serve/serve_bench_inproc" "$DIR/db" "$DIR/queries.txt" "$THREADS" "$1" ${2:+"$2"}; }
-http() {
-  wrk -t 2 -c 8 -d "${1}s" -s "$LORE_ROOT/bench/serve/queries.lua" "http://127.0.0.1:$PORT" \
+http() {  # SECONDS [facets] ; $CONNS connections (default 8)
+  wrk -t 2 -c "${CONNS:-8}" -d "${1}s" -s "$LORE_ROOT/bench/serve/queries.lua" "http://127.0.0.1:$PORT" \
     -- "$DIR/queries.txt" ${2:+"$2"} | grep '^requests '
 }
 field() { echo "$1" | tr ' ' '\n' | grep -A1 "^$2\$" | tail -1; }
@@ -52,31 +52,59 @@ lore_say "warming up"
 inproc 3 >/dev/null
 http 3 >/dev/null
 
-lore_say "in process: $THREADS threads, ${SECS}s"
-IN=$(inproc "$SECS")
-lore_say "HTTP: wrk 2 threads, 8 connections, ${SECS}s"
-WEB=$(http "$SECS")
+# The machine is shared: runs alternate in rounds so that a change of load
+# hits both sides alike. Requests per second over all rounds; p50 and p99
+# the median of the rounds'.
+ROUNDS="${LORE_BENCH_ROUNDS:-3}"
+PER=$((SECS / ROUNDS))
+: >"$DIR/in.txt"; : >"$DIR/web.txt"; : >"$DIR/web2.txt"
+for r in $(seq "$ROUNDS"); do
+  lore_say "round $r of $ROUNDS: in process ($THREADS threads), HTTP (8 connections), HTTP (2 connections), ${PER}s each"
+  inproc "$PER" >>"$DIR/in.txt"
+  http "$PER" >>"$DIR/web.txt"
+  CONNS=2 http "$PER" >>"$DIR/web2.txt"
+done
+col() { awk -v k="$2" '{ for (i = 1; i < NF; i += 2) if ($i == k) print $(i + 1) }' "$1"; }
+median() { col "$1" "$2" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+combine() {
+  local req sec err
+  req=$(col "$1" requests | awk '{ s += $1 } END { print s }')
+  sec=$(col "$1" seconds | awk '{ s += $1 } END { print s }')
+  err=$(col "$1" errors | awk '{ s += $1 } END { print s + 0 }')
+  awk -v r="$req" -v s="$sec" -v e="$err" -v p50="$(median "$1" p50_ms)" -v p99="$(median "$1" p99_ms)" \
+    'BEGIN { printf "requests %d seconds %.2f rps %.1f p50_ms %s p99_ms %s errors %d\n", r, s, r / s, p50, p99, e }'
+}
+IN=$(combine "$DIR/in.txt")
+WEB=$(combine "$DIR/web.txt")
+WEB2=$(combine "$DIR/web2.txt")
 lore_say "HTTP while 1,000 slow clients hold connections"
-"$B/bench/serve/serve_bench_slowloris" "$PORT" 1000 "$((SECS + 8))" 20 >"$DIR/slowloris.out" &
+"$B/bench/serve/serve_bench_slowloris" "$PORT" 1000 "$((PER + 8))" 20 >"$DIR/slowloris.out" &
 SLOW=$!
 sleep 4
-UNDER=$(http "$SECS")
+UNDER=$(http "$PER")
+IN_AFTER=$(inproc "$PER")
 wait "$SLOW"
 SLOWOUT=$(cat "$DIR/slowloris.out")
+if [ "${LORE_BENCH_FACETS:-0}" = 1 ]; then
+  lore_say "with facets, ${PER}s each"
+  INF=$(inproc "$PER" facets)
+  WEBF=$(http "$PER" facets)
+fi
 
 echo
-echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $RECORDS records; searches as a caller without a token"
+echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg); $RECORDS records; searches as a caller without a token"
 printf '| %-44s | %8s | %7s | %7s | %s\n' "run" "req/s" "p50 ms" "p99 ms" "notes"
 printf '|%s|%s|%s|%s|%s\n' "----------------------------------------------" "----------" "---------" "---------" "---"
 row "in process (Searcher + JSON), $THREADS threads" "$IN" ""
 RATIO=$(awk -v a="$(field "$WEB" rps)" -v b="$(field "$IN" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
 row "HTTP, lore-serve --threads $THREADS, wrk -t2 -c8" "$WEB" "$RATIO of in process; errors $(field "$WEB" errors)"
-RATIO2=$(awk -v a="$(field "$UNDER" rps)" -v b="$(field "$IN" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
-row "HTTP with 1,000 slow clients" "$UNDER" "$RATIO2 of in process; errors $(field "$UNDER" errors); $SLOWOUT"
+RATIO4=$(awk -v a="$(field "$WEB2" rps)" -v b="$(field "$IN" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+row "HTTP, wrk -t2 -c2" "$WEB2" "$RATIO4 of in process; errors $(field "$WEB2" errors)"
+RATIO2=$(awk -v a="$(field "$UNDER" rps)" -v b="$(field "$IN_AFTER" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
+row "HTTP with 1,000 slow clients, wrk -t2 -c8" "$UNDER" "$RATIO2 of the in-process run right after; errors $(field "$UNDER" errors); $SLOWOUT"
+row "in process, right after" "$IN_AFTER" ""
 
 if [ "${LORE_BENCH_FACETS:-0}" = 1 ]; then
-  INF=$(inproc "$SECS" facets)
-  WEBF=$(http "$SECS" facets)
   row "in process, facets=1" "$INF" ""
   RATIO3=$(awk -v a="$(field "$WEBF" rps)" -v b="$(field "$INF" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
   row "HTTP, facets=1" "$WEBF" "$RATIO3 of in process"
