@@ -85,6 +85,8 @@ UNDER=$(http "$PER")
 IN_AFTER=$(inproc "$PER")
 wait "$SLOW"
 SLOWOUT=$(cat "$DIR/slowloris.out")
+# The cost of the HTTP path itself: a count of a word in no document.
+FLOOR=$(wrk -t 2 -c 2 -d "${PER}s" "http://127.0.0.1:$PORT/api/v1/count?q=zzzznotaword" | awk '/Requests\/sec/ { print $2 }')
 if [ "${LORE_BENCH_FACETS:-0}" = 1 ]; then
   lore_say "with facets, ${PER}s each"
   INF=$(inproc "$PER" facets)
@@ -109,3 +111,4 @@ if [ "${LORE_BENCH_FACETS:-0}" = 1 ]; then
   RATIO3=$(awk -v a="$(field "$WEBF" rps)" -v b="$(field "$INF" rps)" 'BEGIN { printf "%.0f%%", 100 * a / b }')
   row "HTTP, facets=1" "$WEBF" "$RATIO3 of in process"
 fi
+echo "HTTP floor: $FLOOR req/s for /api/v1/count of a word in no document (wrk -t2 -c2): the HTTP path, reopen and wrk's own work"
