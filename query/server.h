@@ -108,6 +108,12 @@ class Server {
   /// at most `grace`), then closes everything.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
+  /// Requests begun and not yet answered.
+  size_t requests_in_flight() {
+    std::lock_guard lock(flight_mutex_);
+    return in_flight_;
+  }
+
   /// Answers one request: routing, parameters, access, errors (never throws).
   HttpResponse handle_request(const HttpRequest& request);
 

@@ -679,6 +679,62 @@ TEST(serve_limits_test, connections_past_the_per_address_cap_are_closed_and_othe
   for (int fd : {first, second, third}) close(fd);
 }
 
+TEST(serve_stop_test, stopping_refuses_new_connections_and_finishes_the_request_in_flight) {
+  TempDir t;
+  std::string db = (t.path / "db").string();
+  import(db, fixture());
+  ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.access_log = false;
+  Server server(o);
+  server.start();
+  const uint16_t port = server.port();
+  auto connect_to = [&]() -> int {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  };
+  // A request whose headers are not finished yet.
+  int fd = connect_to();
+  ASSERT_GE(fd, 0);
+  std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  for (int i = 0; i < 1000 && server.requests_in_flight() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(server.requests_in_flight(), 1u);
+
+  std::thread stopper([&] { server.stop(std::chrono::seconds(60)); });
+  // New connections are refused once the server stops listening...
+  int refused = 0;
+  for (int i = 0; i < 1000 && !refused; ++i) {
+    int other = connect_to();
+    if (other < 0)
+      refused = 1;
+    else
+      close(other);
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(refused, 1);
+  // ...while the request in flight is still answered.
+  std::string rest = "Connection: close\r\n\r\n";
+  ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+  close(fd);
+  stopper.join();
+  EXPECT_EQ(got.substr(0, 15), "HTTP/1.1 200 OK");
+  EXPECT_NE(got.find("{\"status\":\"ok\",\"documents\":12}"), std::string::npos);
+}
+
 // ---------------------------------------------------------------------------
 // The program: a missing database, SIGHUP, SIGTERM.
 
