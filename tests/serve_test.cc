@@ -870,5 +870,40 @@ TEST_F(ServeTest, the_page_searches_shows_facets_and_opens_a_conversation_in_chr
   EXPECT_EQ(dom.find("Heron"), std::string::npos);
 }
 
+TEST(serve_page_test, markup_in_a_document_stays_text_on_the_page) {
+  if (access(kChromium, X_OK) != 0) GTEST_SKIP() << "chromium is not installed";
+  TempDir t;
+  std::string db = (t.path / "db").string();
+  {
+    IndexWriter w(db);
+    Record r;
+    r.id = "notes:markup";
+    r.source = "meetings";
+    r.kind = "post";
+    r.space = "weekly";
+    r.author = "Eve <script>";
+    r.date = 1650000000;
+    r.title = "<i>Tricky</i> title";
+    r.text = "The freeze <b>starts</b> & <img src=x onerror=\"document.title='owned'\"> ends";
+    w.write(r);
+    w.commit();
+  }
+  ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.access_log = false;
+  Server server(o);
+  server.start();
+  std::string dom = dump_dom("http://127.0.0.1:" + std::to_string(server.port()) + "/?q=freeze");
+  EXPECT_NE(dom.find("data-id=\"notes:markup\""), std::string::npos) << dom;
+  EXPECT_NE(dom.find("The <mark>freeze</mark> &lt;b&gt;starts&lt;/b&gt; &amp; &lt;img src=x onerror="), std::string::npos)
+      << dom;
+  EXPECT_NE(dom.find("&lt;i&gt;Tricky&lt;/i&gt; title"), std::string::npos);
+  EXPECT_NE(dom.find("Eve &lt;script&gt;"), std::string::npos);
+  EXPECT_EQ(dom.find("<b>starts"), std::string::npos);
+  EXPECT_EQ(dom.find("<img"), std::string::npos);
+  EXPECT_NE(dom.find("<title>freeze – Lore</title>"), std::string::npos);  // no handler ran
+}
+
 }  // namespace
 }  // namespace lore
