@@ -10,7 +10,9 @@
 #include <cstdarg>
 #include <cstring>
 #include <ctime>
+#include <deque>
 #include <fstream>
+#include <thread>
 #include <set>
 #include <sstream>
 
@@ -245,6 +247,56 @@ class Server::SearcherPool {
   std::vector<std::unique_ptr<Searcher>> free_;
 };
 
+// The workers: a queue of jobs (one a request) and the threads running
+// them. On close(), jobs still queued run too (answering 503 at once, as the
+// server is stopping), so every suspended connection is resumed.
+class Server::Workers {
+ public:
+  explicit Workers(unsigned n) {
+    for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
+  }
+  ~Workers() { close(); }
+
+  void submit(std::function<void()> job) {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    ready_.notify_one();
+  }
+
+  void close() {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return;
+      closed_ = true;
+    }
+    ready_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock lock(mutex_);
+        ready_.wait(lock, [&] { return closed_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;  // closed and drained
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  bool closed_ = false;
+};
+
 // Runs `fn` with a borrowed searcher, up to date with the last commit. A
 // searcher that met a database or unexpected error is dropped rather than
 // given back, as it may be in a bad state; a caller's error (a bad query, an
@@ -354,6 +406,7 @@ HttpResponse Server::handle_request(const HttpRequest& req) {
       r.headers.emplace_back("Referrer-Policy", "no-referrer");
       return r;
     }
+    if (stopping_) return error_response(503, "shutting_down", "the server is stopping; try again");
     auto auth = authorize(req);
     if (auto* r = std::get_if<HttpResponse>(&auth)) return *r;
     const Access& access = std::get<Access>(auth);
@@ -457,6 +510,8 @@ struct RequestState {
   bool checked = false;
   size_t body_bytes = 0;
   bool body_too_large = false;
+  bool submitted = false;                 // handed to a worker, connection suspended
+  std::optional<HttpResponse> response;   // the worker's answer, sent on resume
   int status = 0;
 };
 
@@ -577,13 +632,25 @@ struct Server::Callbacks {
     if (st->body_too_large)
       return send(c, st, error_response(413, "body_too_large",
                                         "the body is larger than " + std::to_string(o.max_body) + " bytes"));
+    if (st->response) return send(c, st, *st->response);  // resumed: the worker answered
+    if (st->submitted) return MHD_YES;
     HttpRequest req;
     req.method = st->method;
     req.path = st->path;
     MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_param, &req.params);
     if (const char* a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION))
       req.authorization = a;
-    return send(c, st, server->handle_request(req));
+    if (req.path == "/" || req.path == "/index.html") return send(c, st, server->handle_request(req));
+    // Searching takes milliseconds to seconds: the connection waits,
+    // suspended, while a worker answers, and this thread goes on serving
+    // the others. Suspended first, so the resume can never come before it.
+    st->submitted = true;
+    MHD_suspend_connection(c);
+    server->workers_->submit([server, c, st, req = std::move(req)] {
+      st->response = server->handle_request(req);
+      MHD_resume_connection(c);
+    });
+    return MHD_YES;
   }
 
   static void on_completed(void* cls, MHD_Connection*, void** con_cls, MHD_RequestTerminationCode) {
@@ -623,7 +690,7 @@ void Server::start() {
   if (daemon_) return;
   sockaddr_storage ss{};
   socklen_t len = 0;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 #ifdef __linux__
   flags |= MHD_USE_EPOLL;
 #endif
@@ -644,11 +711,12 @@ void Server::start() {
   (void)len;
   const std::string where = options_.address + ":" + std::to_string(options_.port);
   start_error_.clear();
+  stopping_ = false;
+  workers_ = std::make_unique<Workers>(options_.threads);
   daemon_ = MHD_start_daemon(
       flags, options_.port, nullptr, nullptr, &Callbacks::on_request, this,
       MHD_OPTION_EXTERNAL_LOGGER, &Callbacks::on_log, this,
       MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&ss),
-      MHD_OPTION_THREAD_POOL_SIZE, static_cast<unsigned>(options_.threads),
       MHD_OPTION_CONNECTION_LIMIT, static_cast<unsigned>(options_.max_connections),
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<unsigned>(options_.per_address_connections),
       MHD_OPTION_CONNECTION_TIMEOUT, static_cast<unsigned>(options_.connection_timeout),
@@ -659,6 +727,7 @@ void Server::start() {
       MHD_OPTION_END);
   if (!daemon_) {
     int err = errno;
+    workers_.reset();
     std::string why = !start_error_.empty() ? start_error_ : std::strerror(err);
     throw Error(Error::Code::Usage, "cannot listen on " + where + ": " + why,
                 "is another server on that port? choose one with --listen ADDRESS:PORT");
@@ -675,8 +744,18 @@ void Server::stop(std::chrono::milliseconds grace) {
     std::unique_lock lock(flight_mutex_);
     flight_done_.wait_for(lock, grace, [&] { return in_flight_ == 0; });
   }
+  // Past the grace period, requests still queued are answered 503 at once
+  // and running ones finish; then no connection is left suspended, which
+  // libmicrohttpd requires of MHD_stop_daemon.
+  stopping_ = true;
+  workers_->close();
+  {
+    std::unique_lock lock(flight_mutex_);
+    flight_done_.wait_for(lock, std::chrono::seconds(1), [&] { return in_flight_ == 0; });
+  }
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
+  workers_.reset();
 }
 
 }  // namespace lore

@@ -1,6 +1,9 @@
-// lore-serve's HTTP server (SPEC section 4): the JSON API and the search page
-// over libmicrohttpd's thread pool, one Searcher per worker at a time, every
-// answer filtered by what the caller's token grants (SPEC section 5).
+// lore-serve's HTTP server (SPEC section 4): the JSON API and the search page.
+// libmicrohttpd's thread reads and writes every connection (epoll); a
+// complete request is suspended there and handed to a pool of workers, each
+// searching with a Searcher of its own, so a slow search never holds up the
+// other connections. Every answer is filtered by what the caller's token
+// grants (SPEC section 5).
 #pragma once
 
 #include <atomic>
@@ -54,7 +57,7 @@ struct ServerOptions {
   std::string db;                   ///< database folder
   std::string address = "127.0.0.1";
   uint16_t port = 8080;             ///< 0: any free port (see Server::port())
-  unsigned threads = 2;             ///< worker threads
+  unsigned threads = 2;             ///< workers that answer requests (searches)
   unsigned max_connections = 2048;  ///< open connections in all
   unsigned per_address_connections = 64;  ///< from one client address; 0: no cap
   unsigned connection_timeout = 15;       ///< seconds a connection may stay idle
@@ -122,6 +125,7 @@ class Server {
 
  private:
   class SearcherPool;
+  class Workers;
 
   template <typename Fn>
   auto with_searcher(Fn&& fn) -> decltype(fn(std::declval<Searcher&>()));
@@ -141,6 +145,8 @@ class Server {
 
   ServerOptions options_;
   std::unique_ptr<SearcherPool> pool_;
+  std::unique_ptr<Workers> workers_;
+  std::atomic<bool> stopping_{false};
   mutable std::mutex tokens_mutex_;
   std::shared_ptr<const Tokens> tokens_;
   MHD_Daemon* daemon_ = nullptr;
