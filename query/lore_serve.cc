@@ -22,7 +22,8 @@ int main_serve(int argc, char** argv) {
   po::options_description opts("Options");
   opts.add_options()
       ("listen", po::value(&listen)->value_name("ADDR:PORT"), "address and port (default 127.0.0.1:8080; port 0: any)")
-      ("threads", po::value(&options.threads)->value_name("N"), "worker threads (default 2)")
+      ("threads", po::value(&options.threads)->value_name("N"),
+       "workers answering requests (default 2); one more thread does the network I/O")
       ("tokens", po::value(&options.tokens_file)->value_name("FILE"),
        "token file: one 'TOKEN PRINCIPAL...' a line, '*' grants everything; re-read on SIGHUP")
       ("max-connections", po::value(&options.max_connections)->value_name("N"), "open connections (default 2048)")
@@ -75,7 +76,7 @@ int main_serve(int argc, char** argv) {
   server.start();
   std::string host = options.address.find(':') != std::string::npos ? "[" + options.address + "]" : options.address;
   std::cerr << "lore-serve: serving " << options.db << " on http://" << host << ":" << server.port() << "/ with "
-            << options.threads << (options.threads == 1 ? " thread" : " threads")
+            << options.threads << (options.threads == 1 ? " worker" : " workers")
             << (options.tokens_file.empty() ? ", no tokens (public documents only)" : ", tokens from " + options.tokens_file)
             << std::endl;
 
