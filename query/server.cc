@@ -144,6 +144,9 @@ constexpr size_t kMaxOffset = 100000;
 // our own caps (answered with JSON), MHD refuses what does not fit itself.
 constexpr size_t kConnectionMemory = 64 * 1024;
 
+// Tries of a request whose revision a commit discarded (see with_searcher).
+constexpr int kModifiedAttempts = 5;
+
 // A chunked body past the cap is read and dropped up to this many bytes
 // (to answer 413), then the connection is closed.
 constexpr size_t kMaxDrainedBody = 1024 * 1024;
@@ -301,18 +304,29 @@ class Server::Workers {
 // searcher that met a database or unexpected error is dropped rather than
 // given back, as it may be in a bad state; a caller's error (a bad query, an
 // unknown id) leaves it fine.
+//
+// The Searcher already retries once when a commit discarded the revision it
+// was reading (Xapian's DatabaseModifiedError); while lore-index commits
+// quickly, one search can meet that twice, so the request is tried again
+// from a fresh reopen a few times before it becomes a 503.
 template <typename Fn>
 auto Server::with_searcher(Fn&& fn) -> decltype(fn(std::declval<Searcher&>())) {
   std::unique_ptr<Searcher> s = pool_->take();
-  try {
-    s->reopen();
-    auto out = fn(*s);
-    pool_->give_back(std::move(s));
-    return out;
-  } catch (const Error& e) {
-    if (e.code() == Error::Code::Query || e.code() == Error::Code::Usage || e.code() == Error::Code::NotFound)
+  for (int attempt = 1;; ++attempt) {
+    try {
+      s->reopen();
+      auto out = fn(*s);
       pool_->give_back(std::move(s));
-    throw;
+      return out;
+    } catch (const Error& e) {
+      const bool modified = e.code() == Error::Code::Database &&
+                            std::string_view(e.what()).find("DatabaseModifiedError") != std::string_view::npos;
+      if (modified && attempt < kModifiedAttempts) continue;
+      if (modified || e.code() == Error::Code::Query || e.code() == Error::Code::Usage ||
+          e.code() == Error::Code::NotFound)
+        pool_->give_back(std::move(s));
+      throw;
+    }
   }
 }
 
