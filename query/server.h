@@ -4,6 +4,22 @@
 // searching with a Searcher of its own, so a slow search never holds up the
 // other connections. Every answer is filtered by what the caller's token
 // grants (SPEC section 5).
+//
+// One request, `GET /api/v1/search?q=deploy&facets=1` with
+// `Authorization: Bearer t0ken`:
+//   I/O thread  on_uri: state made, request counted in flight
+//               on_request (headers in): target, header and body caps,
+//               framing (Content-Length vs Transfer-Encoding), method;
+//               a refusal is answered here (414, 431, 413, 400, 405)
+//               on_request (body done): parameters and header copied,
+//               connection suspended, job queued
+//   worker      handle_request: route; authorize: t0ken -> Access (401 if
+//               unknown); handle_search: parameters with defaults and
+//               bounds (400); with_searcher: reopen, Searcher::search
+//               restricted to the Access; result_json; errors -> JSON
+//               with their status; then resume the connection
+//   I/O thread  on_request (resumed): the answer queued and sent
+//               on_completed: access log line, no longer in flight
 #pragma once
 
 #include <atomic>

@@ -189,7 +189,7 @@ const std::string kNobody = "nobody-token-0004";  // valid, grants nothing beyon
 const std::vector<std::string> kRestrictedWords = {"Heron", "salary", "Offsite planning", "leadership",
                                                    "acme/secret", "G300", "D400", "U100,Bo"};
 
-class ServeTest : public ::testing::Test {
+class serve_test : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
@@ -230,14 +230,14 @@ class ServeTest : public ::testing::Test {
   static std::vector<std::string> log_;
 };
 
-TempDir* ServeTest::dir_ = nullptr;
-std::string ServeTest::db_, ServeTest::tokens_;
-Server* ServeTest::server_ = nullptr;
-uint16_t ServeTest::port_ = 0;
-std::mutex ServeTest::log_mutex_;
-std::vector<std::string> ServeTest::log_;
+TempDir* serve_test::dir_ = nullptr;
+std::string serve_test::db_, serve_test::tokens_;
+Server* serve_test::server_ = nullptr;
+uint16_t serve_test::port_ = 0;
+std::mutex serve_test::log_mutex_;
+std::vector<std::string> serve_test::log_;
 
-TEST_F(ServeTest, every_endpoint_answers_exactly_what_the_printer_gives_lore_search) {
+TEST_F(serve_test, every_endpoint_answers_exactly_what_the_printer_gives_lore_search) {
   Searcher s(db_);
   const Access anyone = Access::public_only();
 
@@ -296,7 +296,7 @@ TEST_F(ServeTest, every_endpoint_answers_exactly_what_the_printer_gives_lore_sea
   EXPECT_EQ(r.body.find("href=\"http"), std::string::npos);
 }
 
-TEST_F(ServeTest, parameters_are_decoded_and_ids_may_hold_any_character) {
+TEST_F(serve_test, parameters_are_decoded_and_ids_may_hold_any_character) {
   auto d = parse_json(get(port_, "/api/v1/search?q=deploy+%22freeze%22&limit=1").body);
   EXPECT_STREQ(d["query"].GetString(), "deploy \"freeze\"");
   EXPECT_EQ(d["limit"].GetInt(), 1);
@@ -311,7 +311,7 @@ TEST_F(ServeTest, parameters_are_decoded_and_ids_may_hold_any_character) {
   EXPECT_EQ(head.headers["content-length"], std::to_string(get(port_, "/api/v1/documents/" + encode(G12)).body.size()));
 }
 
-TEST_F(ServeTest, bad_requests_get_the_status_and_code_they_deserve) {
+TEST_F(serve_test, bad_requests_get_the_status_and_code_they_deserve) {
   struct Row {
     std::string target;
     int status;
@@ -363,7 +363,7 @@ TEST_F(ServeTest, bad_requests_get_the_status_and_code_they_deserve) {
     EXPECT_EQ(get(port_, target, kAll + "x").status, 401) << target;
 }
 
-TEST_F(ServeTest, oversized_and_ambiguous_requests_are_refused) {
+TEST_F(serve_test, oversized_and_ambiguous_requests_are_refused) {
   // Request target: our cap answers JSON; far past it, libmicrohttpd refuses.
   Reply r = get(port_, "/api/v1/search?q=" + std::string(9000, 'a'));
   EXPECT_EQ(r.status, 414);
@@ -396,7 +396,7 @@ TEST_F(ServeTest, oversized_and_ambiguous_requests_are_refused) {
   EXPECT_EQ(error_message(r), "conflicting Content-Length headers");
 }
 
-TEST_F(ServeTest, restricted_documents_show_only_to_tokens_that_grant_them) {
+TEST_F(serve_test, restricted_documents_show_only_to_tokens_that_grant_them) {
   // Every endpoint a caller without the right token may reach, and what it
   // must never contain.
   const std::vector<std::string> targets = {
@@ -479,7 +479,7 @@ TEST_F(ServeTest, restricted_documents_show_only_to_tokens_that_grant_them) {
   EXPECT_EQ(d["documents"].Size(), 1u);
 }
 
-TEST_F(ServeTest, the_access_log_has_a_line_per_request_without_tokens_or_queries) {
+TEST_F(serve_test, the_access_log_has_a_line_per_request_without_tokens_or_queries) {
   get(port_, "/api/v1/search?q=secretword", kAlice);
   get(port_, "/healthz", "wrong-token-xyz");
   get(port_, "/api/v1/search?q=x", "", "DELETE");
@@ -833,7 +833,7 @@ std::string dump_dom(const std::string& url) {
   return slurp(out);
 }
 
-TEST_F(ServeTest, the_page_searches_shows_facets_and_opens_a_conversation_in_chromium) {
+TEST_F(serve_test, the_page_searches_shows_facets_and_opens_a_conversation_in_chromium) {
   if (access(kChromium, X_OK) != 0) GTEST_SKIP() << "chromium is not installed";
   const std::string base = "http://127.0.0.1:" + std::to_string(port_) + "/";
 
