@@ -695,7 +695,10 @@ struct Server::Callbacks {
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     std::string msg = buf;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
-    if (!server->daemon_) server->start_error_ = msg;  // while starting: becomes the error message
+    if (!server->daemon_) {
+      server->start_error_ = msg;  // while starting: becomes the message of the error start() throws
+      return;
+    }
     server->write_log("lore-serve: http: " + msg);
   }
 };

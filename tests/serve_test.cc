@@ -553,6 +553,30 @@ TEST(serve_reload_test, a_reloaded_token_file_takes_effect_and_a_bad_one_changes
   EXPECT_EQ(get(server.port(), "/healthz", "second-token-2222").status, 200);
 }
 
+TEST(serve_listen_test, a_port_in_use_is_a_named_error) {
+  TempDir t;
+  std::string db = (t.path / "db").string();
+  import(db, fixture());
+  ServerOptions o;
+  o.db = db;
+  o.port = 0;
+  o.access_log = false;
+  Server first(o);
+  first.start();
+  o.port = first.port();
+  Server second(o);
+  try {
+    second.start();
+    FAIL() << "the second server started";
+  } catch (const Error& e) {
+    const std::string prefix = "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": ";
+    EXPECT_EQ(std::string(e.what()).substr(0, prefix.size()), prefix) << e.what();
+    EXPECT_NE(std::string(e.what()).find("in use"), std::string::npos) << e.what();
+    EXPECT_EQ(e.exit_code(), ExitCode::Usage);
+  }
+  EXPECT_EQ(get(first.port(), "/healthz").status, 200);
+}
+
 TEST(serve_time_limit_test, a_search_past_the_time_limit_is_a_clear_error) {
   TempDir t;
   std::string db = (t.path / "db").string();
