@@ -695,7 +695,7 @@ struct Server::Callbacks {
     std::vsnprintf(buf, sizeof buf, fmt, ap);
     std::string msg = buf;
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == '\r')) msg.pop_back();
-    if (!server->daemon_) {
+    if (!server->started_) {
       server->start_error_ = msg;  // while starting: becomes the message of the error start() throws
       return;
     }
@@ -749,6 +749,7 @@ void Server::start() {
     throw Error(Error::Code::Usage, "cannot listen on " + where + ": " + why,
                 "is another server on that port? choose one with --listen ADDRESS:PORT");
   }
+  started_ = true;
   const MHD_DaemonInfo* info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_BIND_PORT);
   port_ = info ? info->port : options_.port;
 }
@@ -772,6 +773,7 @@ void Server::stop(std::chrono::milliseconds grace) {
   }
   MHD_stop_daemon(daemon_);
   daemon_ = nullptr;
+  started_ = false;
   workers_.reset();
 }
 

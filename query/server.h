@@ -163,6 +163,7 @@ class Server {
   std::unique_ptr<SearcherPool> pool_;
   std::unique_ptr<Workers> workers_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> started_{false};  ///< MHD_start_daemon returned (for its log callback)
   mutable std::mutex tokens_mutex_;
   std::shared_ptr<const Tokens> tokens_;
   MHD_Daemon* daemon_ = nullptr;
