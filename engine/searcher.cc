@@ -200,6 +200,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         case Sort::Oldest: enquire.set_sort_by_value_then_relevance(date_slot, false); break;
       }
       if (req.group == Group::Thread) enquire.set_collapse_key(field(Field::Thread).slot);
+      if (req.time_limit > 0) enquire.set_time_limit(req.time_limit);
       std::unique_ptr<FacetSpy> spy;
       Xapian::doccount check_at_least = 0;
       if (req.facets) {

@@ -36,6 +36,9 @@ struct SearchRequest {
   Group group = Group::Thread;
   bool facets = false;
   Access access = Access::everything();
+  /// Seconds after which Xapian stops counting beyond the page (facets,
+  /// the estimate); 0 for none. lore-serve sets it so no request runs long.
+  double time_limit = 0;
 };
 
 struct Hit {

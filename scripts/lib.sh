@@ -6,13 +6,14 @@ LORE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LORE_BUILD="${LORE_BUILD:-$LORE_ROOT/build}"
 LORE_JOBS="${LORE_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
-# Debian packages Lore builds, tests and benchmarks with.
+# Debian packages Lore builds, tests and benchmarks with (chromium runs the
+# search page test headless; wrk drives the HTTP benchmark).
 LORE_PACKAGES=(
   cmake g++ make pkg-config
   libxapian-dev libcmark-dev libboost-program-options-dev rapidjson-dev
   libexpat1-dev libxml2-dev libarchive-dev libmicrohttpd-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev xapian-omega
+  libsqlite3-dev xapian-omega chromium wrk
 )
 
 lore_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
