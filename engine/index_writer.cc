@@ -61,7 +61,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r) {
       return;
     }
     // The JSON form is both what is hashed and the document's data: made once.
-    const std::string json = record_to_json(r);
+    const std::string json = record_to_json(r, JsonForm::Compact);
     Xapian::Document old;
     if (exists) {
       old = db_.get_document(*p);
@@ -108,11 +108,20 @@ void IndexWriter::update_spelling(const Xapian::Document& doc, bool add) {
     unsigned char c = static_cast<unsigned char>(word[0]);
     if (c < 0x80 && !(c >= 'a' && c <= 'z')) continue;  // a prefixed term, or a number
     if (word.find_first_of("0123456789") != std::string::npos) continue;
-    if (add)
-      db_.add_spelling(word, 1);
-    else
-      db_.remove_spelling(word, 1);
+    spelling_delta_[word] += add ? 1 : -1;
   }
+}
+
+// Words repeat across a batch: handing Xapian one change per distinct word
+// at commit is much cheaper than one per occurrence.
+void IndexWriter::flush_spelling() {
+  for (const auto& [word, delta] : spelling_delta_) {
+    if (delta > 0)
+      db_.add_spelling(word, static_cast<Xapian::termcount>(delta));
+    else if (delta < 0)
+      db_.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+  }
+  spelling_delta_.clear();
 }
 
 size_t IndexWriter::replace_synonyms(const std::vector<std::vector<std::string>>& entries) {
@@ -207,6 +216,7 @@ void IndexWriter::commit() {
   xapian_try(path_, [&] {
     if (pending_ == 0) return;  // nothing changed: the last import time stays as it was
     mark_threads();
+    flush_spelling();
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();

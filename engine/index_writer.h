@@ -19,6 +19,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
@@ -64,12 +65,14 @@ class IndexWriter {
  private:
   void mark_threads();
   void update_spelling(const Xapian::Document& doc, bool add);
+  void flush_spelling();
 
   std::string path_;
   Xapian::WritableDatabase db_;
   Xapian::TermGenerator tg_;
   uint32_t batch_size_;
   uint32_t pending_ = 0;
+  std::unordered_map<std::string, int64_t> spelling_delta_;  // word -> change not yet given to Xapian
   std::set<std::string> touched_threads_;
 };
 

@@ -72,28 +72,39 @@ std::string get_date(const rapidjson::Value& o, const char* key, int64_t& out) {
 
 }  // namespace
 
-std::string record_to_json(const Record& r) {
+std::string record_to_json(const Record& r, JsonForm form) {
+  const bool full = form == JsonForm::Full;
   rapidjson::StringBuffer buf;
   Writer w(buf);
+  // The compact form leaves out what is empty: record_from_json reads both.
+  auto text = [&](const char* key, const std::string& value) {
+    if (full || !value.empty()) put(w, key, value);
+  };
+  auto text_or_null = [&](const char* key, const std::string& value) {
+    if (full || !value.empty()) put_or_null(w, key, value);
+  };
+  auto list = [&](const char* key, const std::vector<std::string>& values) {
+    if (full || !values.empty()) put_list(w, key, values);
+  };
   w.StartObject();
   put(w, "id", r.id);
   put(w, "source", r.source);
   put(w, "kind", r.kind);
-  put(w, "space", r.space);
-  put(w, "thread", r.thread_id());
-  put_or_null(w, "parent", r.parent);
-  put(w, "title", r.title);
-  put(w, "author", r.author);
-  put(w, "author_id", r.author_id);
+  text("space", r.space);
+  if (full || !r.thread.empty()) put(w, "thread", r.thread_id());
+  text_or_null("parent", r.parent);
+  text("title", r.title);
+  text("author", r.author);
+  text("author_id", r.author_id);
   put(w, "date", format_iso8601(r.date));
-  put_or_null(w, "updated", format_iso8601(r.updated));
-  put(w, "url", r.url);
-  put_list(w, "tags", r.tags);
-  put_or_null(w, "state", r.state);
+  text_or_null("updated", format_iso8601(r.updated));
+  text("url", r.url);
+  list("tags", r.tags);
+  text_or_null("state", r.state);
   put(w, "text", r.text);
-  put_list(w, "principals", r.principals);
-  put_list(w, "has", r.has);
-  put_list(w, "mentions", r.mentions);
+  list("principals", r.principals);
+  list("has", r.has);
+  list("mentions", r.mentions);
   if (!r.author_aliases.empty()) put_list(w, "author_aliases", r.author_aliases);
   if (!r.space_aliases.empty()) put_list(w, "space_aliases", r.space_aliases);
   if (r.bot) w.Key("bot"), w.Bool(true);

@@ -11,9 +11,15 @@
 
 namespace lore {
 
-/// Serialises every field of `record` as one line of JSON (no newline).
-/// Empty optional fields are left out; dates are ISO 8601 UTC.
-std::string record_to_json(const Record& record);
+enum class JsonForm {
+  Full,     ///< every field of SPEC section 8, empty ones as "", [] or null
+  Compact,  ///< empty fields left out: what the index stores and hashes
+};
+
+/// Serialises `record` as one line of JSON (no newline); dates are ISO 8601
+/// UTC. The optional extensions (author_aliases, space_aliases, bot, edited,
+/// deleted) appear only when set, in either form.
+std::string record_to_json(const Record& record, JsonForm form = JsonForm::Full);
 
 /// Builds a record from a parsed JSON object. Returns an empty string on
 /// success, else the reason the object is unusable ("missing field \"id\"").

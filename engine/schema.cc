@@ -176,7 +176,7 @@ std::string facet_value(const Record& r) {
 }
 
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
-  return to_document(r, tg, record_to_json(r));
+  return to_document(r, tg, record_to_json(r, JsonForm::Compact));
 }
 
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json) {
