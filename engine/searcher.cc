@@ -242,7 +242,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         hit.record = from_document(doc);
         hit.score = score;
         hit.thread_matches = req.group == Group::Thread ? it.get_collapse_count() + 1 : 1;
-        hit.snippet = make_snippet(mset, hit.record.text);
+        if (req.snippets) hit.snippet = make_snippet(mset, hit.record.text);
         hit.thread_title = thread_title(hit.record, req.access);
         result.hits.push_back(std::move(hit));
       }

@@ -39,6 +39,9 @@ struct SearchRequest {
   /// Seconds after which Xapian stops counting beyond the page (facets,
   /// the estimate); 0 for none. lore-serve sets it so no request runs long.
   double time_limit = 0;
+  /// Make each hit's snippet (the printers show them; a caller that only
+  /// wants ids can skip the work).
+  bool snippets = true;
 };
 
 struct Hit {

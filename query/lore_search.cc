@@ -142,6 +142,7 @@ int main_search(int argc, char** argv) {
   req.sort = parse_sort(sort);
   req.group = parse_group(group);
   req.facets = facets;
+  req.snippets = fmt == Format::Text || fmt == Format::Json;  // ids and whole documents need none
   req.access = access;
   printer->result(searcher.search(req));
   return 0;

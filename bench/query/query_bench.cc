@@ -122,11 +122,23 @@ int main(int argc, char** argv) {
     printf("| Lore: %s | %zu | %.2f | %.2f |\n", name, queries.size(), pct(ms, 0.5), pct(ms, 0.99));
   };
   printf("| mode | queries | p50 ms | p99 ms |\n|---|---|---|---|\n");
-  time_lore("plain (documents, with snippets)", [](lore::SearchRequest& r) { r.group = lore::Group::None; });
-  time_lore("grouped by thread", [](lore::SearchRequest& r) { r.group = lore::Group::Thread; });
-  time_lore("grouped, with facets", [](lore::SearchRequest& r) { r.facets = true; });
+  time_lore("plain (documents)", [](lore::SearchRequest& r) {
+    r.group = lore::Group::None;
+    r.snippets = false;
+  });
+  time_lore("plain, with snippets", [](lore::SearchRequest& r) { r.group = lore::Group::None; });
+  time_lore("grouped by thread", [](lore::SearchRequest& r) {
+    r.group = lore::Group::Thread;
+    r.snippets = false;
+  });
+  time_lore("grouped, with facets", [](lore::SearchRequest& r) {
+    r.facets = true;
+    r.snippets = false;
+  });
+  time_lore("grouped, with facets and snippets", [](lore::SearchRequest& r) { r.facets = true; });
   time_lore("restricted caller (one user's principals)", [&](lore::SearchRequest& r) {
     r.access = lore::Access::parse(principal);
+    r.snippets = false;
   });
 
   sqlite3* h = nullptr;

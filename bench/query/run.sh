@@ -9,7 +9,7 @@ BUILD="${LORE_BUILD:-$ROOT/build}"
 DIR="${LORE_BENCH_DIR:-$BUILD/bench-data}"
 N="${1:-1000000}"
 mkdir -p "$DIR"
-cmake --build "$BUILD" --target lore-index lore-gen dump-texts fts5-index query-bench -j "${LORE_JOBS:-2}" >/dev/null
+cmake --build "$BUILD" --target lore-index lore-search lore-gen dump-texts fts5-index query-bench -j "${LORE_JOBS:-2}" >/dev/null
 in="$DIR/slack-$N.zip"
 [ -f "$in" ] || "$BUILD/bench/gen/lore-gen" --format slack --messages "$N" --out "$in" >/dev/null
 [ -d "$DIR/query-$N.db" ] || "$BUILD/indexer/lore-index" --progress never --db "$DIR/query-$N.db" "$in" >/dev/null
@@ -18,6 +18,7 @@ if [ ! -f "$DIR/query-$N.sqlite" ]; then
   "$BUILD/bench/import/fts5-index" "$DIR/query-$N.tsv" "$DIR/query-$N.sqlite" >/dev/null
   rm -f "$DIR/query-$N.tsv"
 fi
-# A member of some private channels: the first user of the export.
-user=$(unzip -p "$in" users.json | grep -o '"id":"U[0-9A-Z]*"' | head -1 | cut -d'"' -f4)
-"$BUILD/bench/query/query-bench" "$DIR/query-$N.db" "$DIR/query-$N.sqlite" 240 "slack:$user"
+# A restricted caller: the first principal of a private document.
+doc=$("$BUILD/query/lore-search" --db "$DIR/query-$N.db" --format jsonl --group none --limit 1 is:private)
+principal=$(printf '%s' "$doc" | grep -o '"principals":\["[^"]*"' | cut -d'"' -f4 || true)
+"$BUILD/bench/query/query-bench" "$DIR/query-$N.db" "$DIR/query-$N.sqlite" 240 "${principal:-slack:nobody}"
