@@ -120,25 +120,29 @@ namespace {
 
 void add_term_once(Xapian::Document& doc, const std::string& t) { doc.add_boolean_term(t); }
 
-// The parts of identifiers joined by underscores ("always_flush" gives
-// "always flush"): Xapian keeps such a word whole, while people search for
-// its parts.
-std::string underscore_parts(const std::string& text) {
+// The parts of words that Xapian keeps whole but people search by part:
+// identifiers joined by underscores ("always_flush" gives "always flush"),
+// and words joined by '&' as in a URL's query string ("open&type=issues"
+// gives "open type"; Xapian keeps "AT&T"-style words together).
+std::string joined_parts(const std::string& text) {
   std::string out;
   size_t i = 0;
-  auto ident = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  auto joiner = [](char c) { return c == '_' || c == '&'; };
+  auto part = [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || joiner(c);
   };
   while (i < text.size()) {
-    if (!ident(text[i])) {
+    if (!part(text[i])) {
       ++i;
       continue;
     }
     size_t j = i;
-    while (j < text.size() && ident(text[j])) ++j;
-    if (text.find('_', i) < j) {
+    bool joined = false;
+    for (; j < text.size() && part(text[j]); ++j)
+      if (joiner(text[j])) joined = true;
+    if (joined) {
       std::string word = text.substr(i, j - i);
-      std::replace(word.begin(), word.end(), '_', ' ');
+      std::replace_if(word.begin(), word.end(), joiner, ' ');
       out += word;
       out += '\n';
     }
@@ -243,7 +247,7 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
     tg.increase_termpos(10);
   }
   tg.index_text(r.text);
-  if (std::string parts = underscore_parts(r.title + "\n" + r.text); !parts.empty())
+  if (std::string parts = joined_parts(r.title + "\n" + r.text); !parts.empty())
     tg.index_text_without_positions(parts);
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));

@@ -60,9 +60,9 @@ struct Hit {
 /// log2(matches))).
 struct Ranking {
   double k1 = 1.2;
-  double b = 0.9;
+  double b = 0.75;
   double min_normlen = 0.2;
-  double thread_boost = 0.0;
+  double thread_boost = 0.1;
 };
 
 struct SearchResult {
