@@ -64,6 +64,7 @@ class FacetSpy : public Xapian::MatchSpy {
   }
 
   void operator()(const Xapian::Document& doc, double) override {
+    ++seen_;
     const std::string v = doc.get_value(field(Field::Facets).slot);
     // Split once into the positions of the packed fields.
     std::string_view parts[16];
@@ -90,6 +91,9 @@ class FacetSpy : public Xapian::MatchSpy {
       }
     }
   }
+
+  /// Documents counted: every match, since the spy sees the whole match.
+  uint64_t seen() const { return seen_; }
 
   Facets facets(size_t max_per_facet) const {
     Facets out;
@@ -126,6 +130,7 @@ class FacetSpy : public Xapian::MatchSpy {
     Counts counts;
   };
   std::vector<Wanted> wanted_;
+  uint64_t seen_ = 0;
 };
 
 constexpr size_t kMaxLimit = 1000;
@@ -220,6 +225,9 @@ SearchResult Searcher::search(const SearchRequest& req) {
                                                                  : result.limit;
       Xapian::MSet mset = enquire.get_mset(first, count, check_at_least);
       result.total = mset.get_matches_estimated();
+      // With collapsing Xapian's estimate can exceed what matched even when
+      // every match was looked at; the spy knows how many documents did.
+      if (spy) result.total = std::min<uint64_t>(result.total, spy->seen());
       struct Ranked {
         Xapian::MSetIterator it;
         double score;
