@@ -11,6 +11,7 @@
 
 #include "access.h"
 #include "errors.h"
+#include "index_util.h"
 #include "index_writer.h"
 #include "reader.h"
 #include "record_json.h"
@@ -22,43 +23,11 @@ namespace lore {
 namespace {
 
 namespace fs = std::filesystem;
+using test::fixture;
+using test::ImportCounts;
+using test::TempDir;
 
-fs::path fixture() { return test::source_root() / "tests" / "fixtures" / "filters.jsonl"; }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/lore-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-// Imports `file` with the JSONL reader, returning the sink's outcome counts.
-struct ImportCounts {
-  int added = 0, updated = 0, unchanged = 0, removed = 0, rejected = 0;
-};
-
-ImportCounts import(const fs::path& db, const fs::path& file) {
-  struct Sink : RecordSink {
-    IndexWriter writer;
-    ImportCounts counts;
-    explicit Sink(const fs::path& db) : writer(db.string(), 3) {}
-    void record(Record&& r) override {
-      switch (writer.write(r)) {
-        case IndexWriter::Outcome::Added: ++counts.added; break;
-        case IndexWriter::Outcome::Updated: ++counts.updated; break;
-        case IndexWriter::Outcome::Removed: ++counts.removed; break;
-        default: ++counts.unchanged;
-      }
-    }
-    void reject(const Position&, std::string_view) override { ++counts.rejected; }
-    void skip(std::string_view) override {}
-  } sink(db);
-  reader_for(file, "")->read(file, ReaderOptions{}, sink);
-  sink.writer.commit();
-  return sink.counts;
-}
+ImportCounts import(const fs::path& db, const fs::path& file) { return test::import_file(db, file, 3); }
 
 class EngineTest : public ::testing::Test {
  protected:

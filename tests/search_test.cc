@@ -13,6 +13,7 @@
 
 #include "access.h"
 #include "errors.h"
+#include "index_util.h"
 #include "index_writer.h"
 #include "printer.h"
 #include "reader.h"
@@ -24,27 +25,9 @@ namespace lore {
 namespace {
 
 namespace fs = std::filesystem;
+using test::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/lore-search-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-void import(const std::string& db, const fs::path& file) {
-  struct Sink : RecordSink {
-    IndexWriter writer;
-    explicit Sink(const std::string& db) : writer(db) {}
-    void record(Record&& r) override { writer.write(r); }
-    void reject(const Position&, std::string_view) override {}
-    void skip(std::string_view) override {}
-  } sink(db);
-  reader_for(file, "")->read(file, ReaderOptions{}, sink);
-  sink.writer.commit();
-}
+void import(const std::string& db, const fs::path& file) { test::import_file(db, file); }
 
 const char* S1 = "slack:C100/1614834367.000100";
 const char* S3 = "slack:C100/1614841567.000300";

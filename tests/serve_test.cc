@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "errors.h"
+#include "index_util.h"
 #include "index_writer.h"
 #include "printer.h"
 #include "reader.h"
@@ -31,31 +32,10 @@ namespace lore {
 namespace {
 
 namespace fs = std::filesystem;
+using test::fixture;
+using test::TempDir;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/lore-serve-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-fs::path fixture() { return test::source_root() / "tests" / "fixtures" / "filters.jsonl"; }
-
-void import(const std::string& db, const fs::path& file) {
-  struct Sink : RecordSink {
-    IndexWriter writer;
-    int rejected = 0;
-    explicit Sink(const std::string& db) : writer(db) {}
-    void record(Record&& r) override { writer.write(r); }
-    void reject(const Position&, std::string_view) override { ++rejected; }
-    void skip(std::string_view) override {}
-  } sink(db);
-  reader_for(file, "")->read(file, ReaderOptions{}, sink);
-  sink.writer.commit();
-  ASSERT_EQ(sink.rejected, 0);
-}
+void import(const std::string& db, const fs::path& file) { ASSERT_EQ(test::import_file(db, file).rejected, 0); }
 
 void write_file(const fs::path& p, const std::string& text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);

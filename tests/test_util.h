@@ -1,6 +1,8 @@
 // Helpers shared by the test binaries.
 #pragma once
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -18,6 +20,24 @@ inline std::filesystem::path source_root() { return LORE_SOURCE_ROOT; }
 inline std::filesystem::path realdata(std::string_view rel) {
   return source_root() / ".." / "shared" / "realdata" / std::string(rel);
 }
+
+/// The hand-made fixture with known answers (tests/fixtures/filters.jsonl).
+inline std::filesystem::path fixture() { return source_root() / "tests" / "fixtures" / "filters.jsonl"; }
+
+/// A fresh folder under the temporary directory, removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(std::string_view name = "lore-test") {
+    std::string tmpl = (std::filesystem::temp_directory_path() / (std::string(name) + "-XXXXXX")).string();
+    path = mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
 
 /// A RecordSink that keeps everything for assertions.
 struct CollectingSink : RecordSink {

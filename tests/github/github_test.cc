@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 using lore::Record;
 using lore::test::CollectingSink;
 using lore::test::realdata;
+using lore::test::TempDir;
 
 namespace {
 
@@ -51,16 +52,6 @@ void spit(const fs::path& p, std::string_view content) {
 }
 
 // A fresh folder under the system temp dir, removed when the test ends.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name) {
-    path = fs::temp_directory_path() / ("lore-github-test-" + std::to_string(getpid()) + "-" + name);
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 std::string replace_once(std::string s, std::string_view from, std::string_view to) {
   size_t p = s.find(from);
   EXPECT_NE(p, std::string::npos) << from;

@@ -24,6 +24,7 @@ namespace {
 
 using test::CollectingSink;
 using test::realdata;
+using test::TempDir;
 
 const fs::path kHouston = realdata("slack/houstondatavis-slack-export");
 const fs::path kJulia = realdata("slack/julialang-slack-history");
@@ -53,18 +54,6 @@ std::vector<std::string> sorted_json(const CollectingSink& sink) {
 bool has(const std::vector<std::string>& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 // A scratch folder removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "lore-slack-test-XXXXXX").string();
-    path = mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
 // A writable copy of a read-only sample.
 fs::path writable_copy(const fs::path& from, const fs::path& to) {
   fs::copy(from, to, fs::copy_options::recursive);
