@@ -23,6 +23,12 @@ int64_t clock_now() {
 
 namespace {
 
+// How much a free-text word found in a title adds, relative to its weight in
+// the text, when all the words are in the title (bench/ranking: 0.9183 ->
+// 0.9205 MRR with 2-word queries, 3-word queries unchanged; a boost of 2, or
+// any of the words in the title, does no better).
+constexpr double kTitleBoost = 1.0;
+
 enum class Tok { Word, Phrase, Filter, LParen, RParen, And, Or, Not, Minus, End };
 
 struct Token {
@@ -396,6 +402,21 @@ class Parser {
       fail("\"" + s + "\": " + e.get_msg(), col);
     }
     if (n.query.empty()) return n;  // punctuation only: nothing to search for
+    if (prefix.empty()) {
+      // Words that are also in a title add its weight: the match set stays
+      // the same, a post or issue named after the words rises. (Titles are
+      // indexed under their own prefix as well as in the text.)
+      Xapian::Query in_title;
+      try {
+        in_title = qp_.parse_query(input, flags & ~unsigned(Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+                                                          Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS),
+                                   std::string(field(Field::Title).prefix));
+      } catch (const Xapian::QueryParserError&) {
+      }
+      if (!in_title.empty())
+        n.query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, n.query,
+                                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, in_title, kTitleBoost));
+    }
     has_text_ = true;
     n.tree = prefix.empty() ? (phrase ? "(phrase " + quote(s) + ")" : "(text " + quote(s) + ")")
                             : "(title " + quote(s) + ")";

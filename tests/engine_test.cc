@@ -196,6 +196,21 @@ TEST_F(EngineTest, free_text_is_stemmed_and_takes_phrases_operators_and_wildcard
   EXPECT_EQ(ids("title:Freeze"), (std::set<std::string>{G12, G13, P55}));
 }
 
+TEST_F(EngineTest, words_found_in_a_title_add_its_weight_without_changing_the_matches) {
+  Searcher s(db_);
+  EXPECT_EQ(s.explain("deploy freeze", Access::everything()),
+            "parsed: (text \"deploy freeze\")\n"
+            "xapian: Query(((Zdeploy@1 AND Zfreez@2) AND_MAYBE 1 * (ZSdeploy@1 AND ZSfreez@2)))\n");
+  // Among documents that say "deploy freeze", those titled so come first.
+  SearchRequest req;
+  req.query = "deploy freeze";
+  req.group = Group::None;
+  auto r = s.search(req);
+  ASSERT_EQ(r.hits.size(), 4u);
+  std::set<std::string> top{r.hits[0].record.id, r.hits[1].record.id};
+  EXPECT_EQ(top, (std::set<std::string>{G12, P55}));
+}
+
 TEST_F(EngineTest, a_query_that_cannot_be_parsed_is_an_error_pointing_at_it) {
   struct Row {
     const char* query;
