@@ -217,6 +217,16 @@ uint16_t serve_test::port_ = 0;
 std::mutex serve_test::log_mutex_;
 std::vector<std::string> serve_test::log_;
 
+// A database of the fixture in `t`, and the options of a quiet server on a free port over it.
+ServerOptions fixture_server(const TempDir& t) {
+  ServerOptions o;
+  o.db = (t.path / "db").string();
+  import(o.db, fixture());
+  o.port = 0;
+  o.access_log = false;
+  return o;
+}
+
 TEST_F(serve_test, every_endpoint_answers_exactly_what_the_printer_gives_lore_search) {
   Searcher s(db_);
   const Access anyone = Access::public_only();
@@ -535,12 +545,7 @@ TEST(serve_reload_test, a_reloaded_token_file_takes_effect_and_a_bad_one_changes
 
 TEST(serve_listen_test, a_port_in_use_is_a_named_error) {
   TempDir t;
-  std::string db = (t.path / "db").string();
-  import(db, fixture());
-  ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.access_log = false;
+  ServerOptions o = fixture_server(t);
   Server first(o);
   first.start();
   o.port = first.port();
@@ -559,12 +564,7 @@ TEST(serve_listen_test, a_port_in_use_is_a_named_error) {
 
 TEST(serve_time_limit_test, a_search_past_the_time_limit_is_a_clear_error) {
   TempDir t;
-  std::string db = (t.path / "db").string();
-  import(db, fixture());
-  ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.access_log = false;
+  ServerOptions o = fixture_server(t);
   o.query_time_limit = 1e-9;  // every search takes longer than this
   Server server(o);
   server.start();
@@ -634,12 +634,7 @@ TEST(serve_import_test, serving_goes_on_while_an_import_commits_and_sees_each_co
 
 TEST(serve_limits_test, connections_past_the_per_address_cap_are_closed_and_others_served) {
   TempDir t;
-  std::string db = (t.path / "db").string();
-  import(db, fixture());
-  ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.access_log = false;
+  ServerOptions o = fixture_server(t);
   o.per_address_connections = 2;
   Server server(o);
   server.start();
@@ -686,12 +681,7 @@ TEST(serve_limits_test, connections_past_the_per_address_cap_are_closed_and_othe
 
 TEST(serve_stop_test, stopping_refuses_new_connections_and_finishes_the_request_in_flight) {
   TempDir t;
-  std::string db = (t.path / "db").string();
-  import(db, fixture());
-  ServerOptions o;
-  o.db = db;
-  o.port = 0;
-  o.access_log = false;
+  ServerOptions o = fixture_server(t);
   Server server(o);
   server.start();
   const uint16_t port = server.port();
