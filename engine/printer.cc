@@ -6,6 +6,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "record_json.h"
+#include "text/util.h"
 
 namespace lore {
 
@@ -73,15 +74,9 @@ void write_raw(Writer& w, const std::string& json) {
   w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
 }
 
+// A text's first line, cut to `max` bytes.
 std::string first_line(const std::string& text, size_t max) {
-  size_t nl = text.find('\n');
-  std::string line = text.substr(0, nl);
-  if (line.size() > max) {
-    size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-    line = line.substr(0, cut) + "…";
-  }
-  return line;
+  return text::clip(text.substr(0, text.find('\n')), max, false);
 }
 
 std::string place(const Record& r) {

@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "query_parser.h"
 #include "schema.h"
+#include "text/util.h"
 
 namespace lore {
 
@@ -38,16 +39,7 @@ std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
                                    Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
                                "<mark>", "</mark>", "…");
   if (!s.empty()) return s;
-  size_t cut = std::min(text.size(), kSnippetBytes);
-  while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  std::string head = text.substr(0, cut);
-  if (cut < text.size()) {
-    // End on a word boundary.
-    size_t space = head.find_last_of(" \n");
-    if (space != std::string::npos && space > cut / 2) head.resize(space);
-    return html_escape(head) + "…";
-  }
-  return html_escape(head);
+  return html_escape(text::clip(text, kSnippetBytes));
 }
 
 // Counts the facets of every document the match considers (all of them:
@@ -154,16 +146,7 @@ Xapian::Query Searcher::parse(const std::string& query, bool* has_text) {
 namespace {
 
 // First line of a text, cut at a word boundary.
-std::string first_line_of(const std::string& text) {
-  constexpr size_t kMax = 120;
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() <= kMax) return line;
-  size_t cut = kMax;
-  while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-  line.resize(cut);
-  if (size_t space = line.find_last_of(' '); space != std::string::npos && space > kMax / 2) line.resize(space);
-  return line + "…";
-}
+std::string first_line_of(const std::string& text) { return text::clip(text.substr(0, text.find('\n')), 120); }
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "text/features.h"
+#include "text/util.h"
 #include "text/html.h"
 #include "text/markdown.h"
 
@@ -325,6 +326,28 @@ TEST(html_test, real_wordpress_post_bodies) {
                      "http://www.taaze.tw/sing.html?pid=11100789267"}));
   EXPECT_TRUE(e.has_image);
   EXPECT_FALSE(e.has_code);
+}
+
+}  // namespace lore::text
+
+namespace lore::text {
+
+TEST(util_test, clip_and_ascii_lower) {
+  struct Row {
+    const char* in;
+    size_t max;
+    bool at_word;
+    const char* out;
+  } rows[] = {
+      {"short", 10, true, "short"},
+      {"deploy freeze window", 15, true, "deploy freeze…"},
+      {"deploy freeze window", 15, false, "deploy freeze w…"},
+      {"averyveryverylongword", 10, true, "averyveryv…"},
+      {"caf\xc3\xa9s", 4, false, "caf…"},  // never inside the two bytes of é
+  };
+  for (const auto& r : rows) EXPECT_EQ(clip(r.in, r.max, r.at_word), r.out) << r.in;
+  EXPECT_EQ(ascii_lower("HTTPS://GitHub.com/O/R"), "https://github.com/o/r");
+  EXPECT_EQ(ascii_lower("\xc3\x89T\xc3\x89"), "\xc3\x89t\xc3\x89");  // non-ASCII bytes untouched
 }
 
 }  // namespace lore::text

@@ -1,3 +1,4 @@
+#include "text/util.h"
 #include "github/github_common.h"
 
 #include <rapidjson/error/en.h>
@@ -328,12 +329,6 @@ void set_private(Record& r, const Repo& repo, const Json* repository) {
     r.principals = {"github:" + repo.full()};
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 Outcome need_repo(const Repo& repo, const char* what) {
   if (repo.empty()) return Outcome::reject(std::string(what) + " without a repository URL");
   return Outcome::ok();
@@ -350,7 +345,7 @@ Outcome map_issue(const Json& o, const Hint& hint, Record& r) {
   init_record(r, repo, is_pr ? "pull_request" : "issue", item_id(repo, number));
   r.title = std::string(get_str(o, "title"));
   set_body(r, get_str(o, "body"));
-  r.state = lower(get_str(o, "state"));
+  r.state = text::ascii_lower(get_str(o, "state"));
   if (r.state.empty()) r.state = get(o, "closed_at") ? "closed" : "open";
   if (is_pr && pr && pr->IsObject() && get(*pr, "merged_at")) r.state = "merged";
   set_labels(r, o);
@@ -371,7 +366,7 @@ Outcome map_pull(const Json& o, const Hint& hint, Record& r) {
   init_record(r, repo, "pull_request", item_id(repo, number));
   r.title = std::string(get_str(o, "title"));
   set_body(r, get_str(o, "body"));
-  r.state = lower(get_str(o, "state"));
+  r.state = text::ascii_lower(get_str(o, "state"));
   if (r.state.empty()) r.state = get(o, "closed_at") ? "closed" : "open";
   if (get(o, "merged_at") || get_bool(o, "merged")) r.state = "merged";
   set_labels(r, o);
@@ -412,7 +407,7 @@ Outcome map_issue_comment(const Json& o, const Hint& hint, Record& r) {
 
 // A review with no text still says something: its verdict.
 std::string verdict(std::string_view state) {
-  std::string s = lower(state);
+  std::string s = text::ascii_lower(state);
   if (s == "approved") return "Approved.";
   if (s == "changes_requested") return "Changes requested.";
   if (s == "dismissed") return "Dismissed.";
@@ -421,7 +416,7 @@ std::string verdict(std::string_view state) {
 }
 
 Outcome map_review(const Json& o, const Hint& hint, Record& r) {
-  if (lower(get_str(o, "state")) == "pending") return Outcome::skip("pending review");
+  if (text::ascii_lower(get_str(o, "state")) == "pending") return Outcome::skip("pending review");
   auto out = map_child(o, hint, r, "review", "review", "review", {"pull_request_url", "html_url"});
   if (!out.is_ok()) return out;
   if (int64_t submitted = get_date(o, "submitted_at")) {
@@ -497,7 +492,7 @@ Outcome map_discussion(const Json& o, const Hint& hint, Record& r) {
   init_record(r, repo, "discussion", item_id(repo, number));
   r.title = std::string(get_str(o, "title"));
   set_body(r, get_str(o, "body"));
-  auto state = lower(get_str(o, "state"));
+  auto state = text::ascii_lower(get_str(o, "state"));
   if (state == "open" || state == "closed") r.state = state;
   set_labels(r, o);
   set_reactions(r, o);

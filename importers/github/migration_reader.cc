@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 
+#include "text/util.h"
 #include "errors.h"
 #include "github/github_common.h"
 #include "github/github_readers.h"
@@ -49,12 +50,6 @@ const std::set<std::string>& known_types() {
 bool first_pass_type(std::string_view type) {
   return type == "repositories" || type == "users" || type == "bots" || type == "pull_request_review_threads" ||
          type == "attachments";
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 // The numeric user id hidden in an avatar URL ("https://avatars.../u/4804?v=4").
@@ -124,19 +119,19 @@ class MigrationImport {
         a.bot = type == "bots" || get_str(o, "type") == "Bot" || bot_login(a.login);
         std::string url(get_str(o, "url"));
         if (a.login.empty()) a.login = last_segment(url);
-        if (!url.empty()) users_[lower(url)] = a;
+        if (!url.empty()) users_[text::ascii_lower(url)] = a;
       } else if (type == "repositories") {
         Repo repo = repo_from_url(get_str(o, "url"));
         if (!repo.empty()) private_[repo.key()] = get_bool(o, "private");
       } else if (type == "pull_request_review_threads") {
         auto path = get_str(o, "path");
-        if (!path.empty()) thread_paths_[lower(get_str(o, "url"))] = std::string(path);
+        if (!path.empty()) thread_paths_[text::ascii_lower(get_str(o, "url"))] = std::string(path);
       } else if (type == "attachments") {
         std::string target(get_str(o, "issue_comment"));
         if (target.empty()) target = std::string(get_str(o, "issue"));
         if (target.empty()) target = std::string(get_str(o, "pull_request"));
         auto ctype = get_str(o, "asset_content_type");
-        attachments_[lower(target)].push_back(ctype.rfind("image/", 0) == 0 ? "image" : "file");
+        attachments_[text::ascii_lower(target)].push_back(ctype.rfind("image/", 0) == 0 ? "image" : "file");
       }
     }
   }
@@ -176,17 +171,17 @@ class MigrationImport {
   void finish(const Json& o, Record& r) {
     set_author(r, author(get_str(o, "user")));
     if (const Json* re = get(o, "reactions"); re && re->IsArray() && !re->Empty()) add_unique(r.has, "reaction");
-    auto att = attachments_.find(lower(get_str(o, "url")));
+    auto att = attachments_.find(text::ascii_lower(get_str(o, "url")));
     if (att != attachments_.end())
       for (const auto& what : att->second) add_unique(r.has, what);
     if (!r.updated) r.updated = r.date;
-    auto priv = private_.find(lower(r.space));
+    auto priv = private_.find(text::ascii_lower(r.space));
     if (priv != private_.end() && priv->second) r.principals = {"github:" + r.space};
   }
 
   Author author(std::string_view url) {
     if (url.empty()) return rest_author(nullptr);
-    auto it = users_.find(lower(url));
+    auto it = users_.find(text::ascii_lower(url));
     if (it != users_.end()) return it->second;
     Author a;
     a.login = last_segment(url);
@@ -224,7 +219,7 @@ class MigrationImport {
     init_record(r, repo, "discussion", item_id(repo, number));
     r.title = std::string(get_str(o, "title"));
     set_body(r, get_str(o, "body"));
-    auto state = lower(get_str(o, "state"));
+    auto state = text::ascii_lower(get_str(o, "state"));
     r.state = state == "open" || state == "closed" ? state : (get(o, "closed_at") ? "closed" : "open");
     labels(o, r);
     r.date = get_date(o, "created_at");
@@ -283,7 +278,7 @@ class MigrationImport {
         int n = s->GetInt();
         state = n == 40 ? "approved" : n == 30 ? "changes_requested" : n == 1 ? "commented" : n == 0 ? "pending" : "";
       } else if (s->IsString()) {
-        state = lower(s->GetString());
+        state = text::ascii_lower(s->GetString());
       }
     }
     if (state == "pending") return Outcome::skip("pending review");
@@ -306,7 +301,7 @@ class MigrationImport {
     std::string number = number_from_url(owner_url(o));
     r.title = std::string(get_str(o, "path"));
     if (r.title.empty()) {
-      auto t = thread_paths_.find(lower(get_str(o, "pull_request_review_thread")));
+      auto t = thread_paths_.find(text::ascii_lower(get_str(o, "pull_request_review_thread")));
       if (t != thread_paths_.end()) r.title = t->second;
     }
     std::string reply = fragment_id(get_str(o, "in_reply_to"));
@@ -356,7 +351,7 @@ class MigrationImport {
   }
 
   Outcome release(const Json& o, Record& r) {
-    if (lower(get_str(o, "state")) == "draft") return Outcome::skip("draft release");
+    if (text::ascii_lower(get_str(o, "state")) == "draft") return Outcome::skip("draft release");
     Repo repo = repo_of(o);
     if (repo.empty()) return Outcome::reject("release without a repository URL");
     // The archive names a release by its tag; it has no numeric id.

@@ -1,3 +1,4 @@
+#include "text/util.h"
 #include "wordpress/wp_common.h"
 
 #include <algorithm>
@@ -39,11 +40,6 @@ bool known_standalone(std::string_view name) {
   for (auto n : kNames)
     if (n == name) return true;
   return false;
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Tags differing only in case ("Markup" the category, "markup" the tag)
@@ -90,7 +86,7 @@ std::string host_of(std::string_view url) {
   } else if (size_t colon = authority.find(':'); colon != std::string_view::npos) {
     authority = authority.substr(0, colon);
   }
-  return lower(std::string(authority));
+  return text::ascii_lower(std::string(authority));
 }
 
 std::string strip_block_comments(std::string_view html) {
@@ -304,7 +300,7 @@ void Mapper::emit_post(const WpPost& post, const std::string& host) {
   r.url = post.link;
   for (const auto& term : post.terms) {
     if (term.taxonomy == "p2_resolved") {
-      std::string s = lower(term.slug.empty() ? inline_text(term.name) : term.slug);
+      std::string s = text::ascii_lower(term.slug.empty() ? inline_text(term.name) : term.slug);
       if (s == "resolved" || s == "unresolved") r.state = s;
       continue;
     }
