@@ -334,12 +334,21 @@ Outcome need_repo(const Repo& repo, const char* what) {
   return Outcome::ok();
 }
 
-Outcome map_issue(const Json& o, const Hint& hint, Record& r) {
-  Repo repo = object_repo(o, hint);
-  if (auto bad = need_repo(repo, "issue"); !bad.is_ok()) return bad;
-  std::string number = get_id(o, "number");
+// The repository and number of an issue, pull request or discussion (the
+// number from its URL when the object has none), or why it cannot be used.
+Outcome locate_numbered(const Json& o, const Hint& hint, const char* what, Repo& repo, std::string& number) {
+  repo = object_repo(o, hint);
+  if (auto bad = need_repo(repo, what); !bad.is_ok()) return bad;
+  number = get_id(o, "number");
   if (number.empty()) number = number_from_url(object_url(o));
-  if (number.empty()) return Outcome::reject("issue without a number");
+  if (number.empty()) return Outcome::reject(std::string(what) + " without a number");
+  return Outcome::ok();
+}
+
+Outcome map_issue(const Json& o, const Hint& hint, Record& r) {
+  Repo repo;
+  std::string number;
+  if (auto bad = locate_numbered(o, hint, "issue", repo, number); !bad.is_ok()) return bad;
   const Json* pr = get(o, "pull_request");
   bool is_pr = pr != nullptr || object_url(o).find("/pull/") != std::string::npos;
   init_record(r, repo, is_pr ? "pull_request" : "issue", item_id(repo, number));
@@ -358,11 +367,9 @@ Outcome map_issue(const Json& o, const Hint& hint, Record& r) {
 }
 
 Outcome map_pull(const Json& o, const Hint& hint, Record& r) {
-  Repo repo = object_repo(o, hint);
-  if (auto bad = need_repo(repo, "pull request"); !bad.is_ok()) return bad;
-  std::string number = get_id(o, "number");
-  if (number.empty()) number = number_from_url(object_url(o));
-  if (number.empty()) return Outcome::reject("pull request without a number");
+  Repo repo;
+  std::string number;
+  if (auto bad = locate_numbered(o, hint, "pull request", repo, number); !bad.is_ok()) return bad;
   init_record(r, repo, "pull_request", item_id(repo, number));
   r.title = std::string(get_str(o, "title"));
   set_body(r, get_str(o, "body"));
@@ -484,11 +491,9 @@ Outcome map_release(const Json& o, const Hint& hint, Record& r) {
 }
 
 Outcome map_discussion(const Json& o, const Hint& hint, Record& r) {
-  Repo repo = object_repo(o, hint);
-  if (auto bad = need_repo(repo, "discussion"); !bad.is_ok()) return bad;
-  std::string number = get_id(o, "number");
-  if (number.empty()) number = number_from_url(object_url(o));
-  if (number.empty()) return Outcome::reject("discussion without a number");
+  Repo repo;
+  std::string number;
+  if (auto bad = locate_numbered(o, hint, "discussion", repo, number); !bad.is_ok()) return bad;
   init_record(r, repo, "discussion", item_id(repo, number));
   r.title = std::string(get_str(o, "title"));
   set_body(r, get_str(o, "body"));
