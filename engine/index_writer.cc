@@ -28,7 +28,10 @@ Xapian::WritableDatabase open_scratch(const std::string& path) {
 }  // namespace
 
 IndexWriter::IndexWriter(const std::string& path, uint32_t batch_size, bool scratch)
-    : path_(path), db_(scratch ? open_scratch(path) : open_for_writing(path)), batch_size_(batch_size ? batch_size : 1) {
+    : path_(path),
+      db_(scratch ? open_scratch(path) : open_for_writing(path)),
+      batch_size_(scratch ? kScratchFlush : batch_size ? batch_size : 1),
+      scratch_(scratch) {
   tg_.set_stemmer(default_stemmer());
   tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   tg_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
@@ -41,19 +44,19 @@ IndexWriter::~IndexWriter() {
   }
 }
 
-IndexWriter::Outcome IndexWriter::write(const Record& r) {
+IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
   Outcome outcome = Outcome::Unchanged;
   xapian_try(path_, [&] {
     const std::string idterm = term(Field::Id, r.id);
-    Xapian::PostingIterator p = db_.postlist_begin(idterm);
-    const bool exists = p != db_.postlist_end(idterm);
+    Xapian::PostingIterator p;
+    const bool exists = !fresh && (p = db_.postlist_begin(idterm)) != db_.postlist_end(idterm);
     if (r.deleted) {
       if (!exists) {
         outcome = Outcome::Missing;
         return;
       }
       Xapian::Document old = db_.get_document(*p);
-      touched_threads_.insert(old.get_value(field(Field::Thread).slot));
+      if (!scratch_) touched_threads_.insert(old.get_value(field(Field::Thread).slot));
       update_spelling(old, false);
       db_.delete_document(idterm);
       outcome = Outcome::Removed;
@@ -65,13 +68,12 @@ IndexWriter::Outcome IndexWriter::write(const Record& r) {
     Xapian::Document old;
     if (exists) {
       old = db_.get_document(*p);
-      if (old.get_value(field(Field::Hash).slot) == content_hash(json)) {
+      if (stored_hash(old) == content_hash(json)) {
         outcome = Outcome::Unchanged;
         return;
       }
-      std::string stored_updated = old.get_value(field(Field::Updated).slot);
-      if (r.updated && !stored_updated.empty() &&
-          Xapian::sortable_unserialise(stored_updated) > static_cast<double>(r.updated)) {
+      // Only a changed record pays for reading the stored one back.
+      if (r.updated && from_document(old).updated > r.updated) {
         outcome = Outcome::Stale;
         return;
       }
@@ -84,13 +86,18 @@ IndexWriter::Outcome IndexWriter::write(const Record& r) {
       db_.replace_document(idterm, doc);
     else
       db_.add_document(doc);
-    touched_threads_.insert(r.thread_id());
+    if (!scratch_ && r.thread_id() != r.id) touched_threads_.insert(r.thread_id());
     outcome = exists ? Outcome::Updated : Outcome::Added;
     ++pending_;
   });
   if (pending_ >= batch_size_) commit();
   return outcome;
 }
+
+namespace {
+// Distinct words whose spelling changes a scratch database holds back.
+constexpr size_t kMaxHeldWords = 200000;
+}  // namespace
 
 // "Did you mean" draws only on public documents: a word found only in
 // restricted ones must never be suggested to anyone (SPEC section 5). Each
@@ -110,6 +117,8 @@ void IndexWriter::update_spelling(const Xapian::Document& doc, bool add) {
     if (word.find_first_of("0123456789") != std::string::npos) continue;
     spelling_delta_[word] += add ? 1 : -1;
   }
+  // A scratch database holds its changes back until seal(), within bounds.
+  if (scratch_ && spelling_delta_.size() >= kMaxHeldWords) flush_spelling();
 }
 
 // Words repeat across a batch: handing Xapian one change per distinct word
@@ -192,31 +201,53 @@ std::vector<std::vector<std::string>> IndexWriter::read_synonyms(const std::stri
 }
 
 // A conversation with more than one document is a thread: its root learns
-// that only when a reply arrives, so roots are marked after the fact.
-void IndexWriter::mark_threads() {
-  // Replies carry the flag from the start (they have a parent); only the
-  // root, written before anyone answered it, may lack it.
+// that only when an answer arrives, so roots are marked after the fact.
+// Answers carry the flag from the start (they have a parent).
+void IndexWriter::mark_root(const std::string& thread) {
   const std::string flag = term(Field::Flag, "thread");
-  for (const auto& thread : touched_threads_) {
-    if (db_.get_termfreq(term(Field::Thread, thread)) < 2) continue;
-    const std::string root = term(Field::Id, thread);
-    auto p = db_.postlist_begin(root);
-    if (p == db_.postlist_end(root)) continue;  // the root is not (yet) imported
-    Xapian::Document d = db_.get_document(*p);
-    auto t = d.termlist_begin();
-    t.skip_to(flag);
-    if (t != d.termlist_end() && *t == flag) continue;
-    d.add_boolean_term(flag);
-    db_.replace_document(*p, d);
-  }
+  if (db_.get_termfreq(term(Field::Thread, thread)) == 0) return;  // no answers (left)
+  const std::string root = term(Field::Id, thread);
+  auto p = db_.postlist_begin(root);
+  if (p == db_.postlist_end(root)) return;  // the root is not (yet) imported
+  Xapian::Document d = db_.get_document(*p);
+  auto t = d.termlist_begin();
+  t.skip_to(flag);
+  if (t != d.termlist_end() && *t == flag) return;
+  d.add_boolean_term(flag);
+  db_.replace_document(*p, d);
+}
+
+void IndexWriter::mark_threads() {
+  for (const auto& thread : touched_threads_) mark_root(thread);
   touched_threads_.clear();
+}
+
+// Every conversation with answers, once: the thread id is read from an
+// answer's value, since a term past Xapian's length limit keeps only a hash.
+void IndexWriter::mark_all_threads() {
+  const std::string prefix(field(Field::Thread).prefix);
+  std::vector<std::string> threads;
+  for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t)
+    threads.push_back(db_.get_document(*db_.postlist_begin(*t)).get_value(field(Field::Thread).slot));
+  for (const auto& thread : threads) mark_root(thread);
+}
+
+void IndexWriter::seal() {
+  xapian_try(path_, [&] {
+    mark_all_threads();
+    flush_spelling();
+    db_.commit();
+  });
+  pending_ = 0;
 }
 
 void IndexWriter::commit() {
   xapian_try(path_, [&] {
     if (pending_ == 0) return;  // nothing changed: the last import time stays as it was
-    mark_threads();
-    flush_spelling();
+    if (!scratch_) {
+      mark_threads();
+      flush_spelling();
+    }
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
                    .count();
@@ -327,7 +358,9 @@ void ParallelWriter::run(Worker& w) {
       if (failed_) continue;  // after an error, only drain
       try {
         if (item.tally)
-          item.tally->count(writer.write(item.record));
+          item.tally->count(writer.write(item.record, item.fresh));
+        else if (item.seal)
+          writer.seal();
         else
           writer.commit();
       } catch (...) {
@@ -367,7 +400,7 @@ void ParallelWriter::rethrow() {
   if (error_) std::rethrow_exception(error_);
 }
 
-size_t ParallelWriter::route(const Record& r) {
+std::pair<size_t, bool> ParallelWriter::route(const Record& r) {
   const size_t n = shard_paths_.size();
   if (id_count_ * 2 >= id_keys_.size()) {
     // Grow: rehash every id routed so far.
@@ -389,27 +422,33 @@ size_t ParallelWriter::route(const Record& r) {
   const size_t mask = id_keys_.size() - 1;
   size_t at = key & mask;
   while (id_keys_[at]) {
-    if (id_keys_[at] == key) return id_shard_[at];
+    if (id_keys_[at] == key) return {id_shard_[at], false};
     at = (at + 1) & mask;
   }
   const size_t shard = (fnv1a(r.thread_id()) >> 17) % n;
   id_keys_[at] = key;
   id_shard_[at] = static_cast<uint8_t>(shard);
   ++id_count_;
-  return shard;
+  return {shard, true};
 }
 
 void ParallelWriter::write(Record&& record, WriteTally& tally) {
   rethrow();
-  const size_t to = sharded() ? route(record) : 0;
-  push(*workers_[to], Item{std::move(record), &tally});
+  auto [to, fresh] = sharded() ? route(record) : std::pair<size_t, bool>{0, false};
+  push(*workers_[to], Item{std::move(record), &tally, fresh});
 }
 
-void ParallelWriter::commit() {
+void ParallelWriter::commit() { wait_markers(false); }
+
+// A marker through every queue, and a wait until each worker has reached it:
+// everything queued before is then written and committed (or sealed).
+void ParallelWriter::wait_markers(bool seal) {
   rethrow();
   for (auto& w : workers_) {
     w->markers_sent++;
-    push(*w, Item{});
+    Item marker;
+    marker.seal = seal;
+    push(*w, std::move(marker));
     send(*w);
   }
   for (auto& w : workers_) {
@@ -420,8 +459,8 @@ void ParallelWriter::commit() {
 }
 
 void ParallelWriter::finish() {
-  commit();
-  if (!sharded()) return;
+  if (!sharded()) return commit();
+  wait_markers(true);  // both shards seal side by side
   stop_workers();
   rethrow();
   merge();

@@ -21,6 +21,7 @@
 #include <string>
 #include <unordered_map>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -34,8 +35,10 @@ class IndexWriter {
   enum class Outcome { Added, Updated, Unchanged, Stale, Removed, Missing };
 
   /// Opens (or creates) the database at `path`; throws lore::Error.
-  /// A `scratch` database is a private temporary one: it is created afresh
-  /// and written without fsync (ParallelWriter's shards).
+  /// A `scratch` database is a private temporary one (ParallelWriter's
+  /// shards): it is created afresh, written without fsync, flushed every
+  /// kScratchFlush documents whatever `batch_size` says, and its spelling
+  /// table and thread marks are brought up to date by seal(), not commit().
   explicit IndexWriter(const std::string& path, uint32_t batch_size = 5000, bool scratch = false);
   /// Commits what is pending (errors are swallowed: call commit() to see them).
   ~IndexWriter();
@@ -43,14 +46,26 @@ class IndexWriter {
   IndexWriter& operator=(const IndexWriter&) = delete;
 
   /// Adds, replaces, skips or (for Record::deleted) removes one record.
-  Outcome write(const Record& record);
+  /// `fresh` promises that no record of this id was ever written here, and
+  /// saves looking it up (a shard knows that from its router).
+  Outcome write(const Record& record, bool fresh = false);
 
   /// Makes everything written so far durable and visible to readers, and
   /// records the time of this import in the metadata.
   void commit();
 
+  /// A scratch database's last step: marks every thread root that has
+  /// answers, gives Xapian the spelling changes held back, and commits.
+  /// (commit() does all of that itself for a database that is not scratch.)
+  void seal();
+
   /// Documents in the database now.
   uint64_t document_count() const;
+
+  /// Documents between two flushes of a scratch database. Xapian's own
+  /// default is 10,000; its in-memory postings grow slower per document
+  /// the more they hold, and 2,000 was fastest measured (bench/import).
+  static constexpr uint32_t kScratchFlush = 2000;
 
   /// Replaces the glossary of synonyms stored in the database with `entries`,
   /// each a term (one or more words) followed by the single words a search
@@ -64,6 +79,8 @@ class IndexWriter {
 
  private:
   void mark_threads();
+  void mark_all_threads();
+  void mark_root(const std::string& thread);
   void update_spelling(const Xapian::Document& doc, bool add);
   void flush_spelling();
 
@@ -71,6 +88,7 @@ class IndexWriter {
   Xapian::WritableDatabase db_;
   Xapian::TermGenerator tg_;
   uint32_t batch_size_;
+  bool scratch_;
   uint32_t pending_ = 0;
   std::unordered_map<std::string, int64_t> spelling_delta_;  // word -> change not yet given to Xapian
   std::set<std::string> touched_threads_;
@@ -130,6 +148,8 @@ class ParallelWriter {
   struct Item {
     Record record;
     WriteTally* tally = nullptr;  // nullptr: a commit marker
+    bool fresh = false;           // an id never routed before (IndexWriter::write)
+    bool seal = false;            // a commit marker that seals the shard
   };
   struct Worker {
     std::unique_ptr<IndexWriter> writer;
@@ -147,7 +167,9 @@ class ParallelWriter {
   void run(Worker& w);
   void push(Worker& w, Item&& item);
   void send(Worker& w);
-  size_t route(const Record& record);
+  void wait_markers(bool seal);
+  /// The shard of a record, and whether its id is routed for the first time.
+  std::pair<size_t, bool> route(const Record& record);
   void rethrow();
   void merge();
 

@@ -464,7 +464,7 @@ class Parser {
     if (name == "source") return boolean(Field::Source, v, "source");
     if (name == "type" || name == "kind") return boolean(Field::Kind, canonical_kind(v), "type");
     if (name == "tag" || name == "label") return boolean(Field::Tag, v, "tag");
-    if (name == "thread") return boolean(Field::Thread, v, "thread");
+    if (name == "thread") return any_of({thread_query(v)}, "thread", v, "thread");
     if (name == "id") return boolean(Field::Id, v, "id");
     if (name == "mentions") {
       if (!v.empty() && v.front() == '@') v.erase(0, 1);

@@ -16,7 +16,7 @@ struct Record {
   std::string source;  ///< "slack", "github", "p2", or a JSONL record's own
   std::string kind;    ///< "message", "reply", "post", "issue", ... (SPEC section 2)
   std::string space;   ///< channel name, "owner/repo", P2 host
-  std::string thread;  ///< id of the conversation's root; empty means the record itself
+  std::string thread;  ///< id of the conversation's root; empty (or its own id) for a root
   std::string parent;  ///< id of the item this one answers, if any
   std::string title;
   std::string author;     ///< display name

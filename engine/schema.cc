@@ -189,7 +189,9 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
 
   const std::string& thread = r.thread_id();
   add_term_once(doc, term(Field::Id, r.id));
-  add_term_once(doc, term(Field::Thread, thread));
+  // A root is found by its id (thread_query()): one unique term fewer for
+  // every document nobody answered, the most common kind.
+  if (thread != r.id) add_term_once(doc, term(Field::Thread, thread));
   add_term_once(doc, term(Field::Source, r.source));
   add_term_once(doc, term(Field::Kind, r.kind));
 
@@ -251,18 +253,29 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
     tg.index_text_without_positions(parts);
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
-  if (r.updated) doc.add_value(field(Field::Updated).slot, Xapian::sortable_serialise(static_cast<double>(r.updated)));
-  doc.add_value(field(Field::Hash).slot, content_hash(json));
   doc.add_value(field(Field::Thread).slot, thread);
   doc.add_value(field(Field::Facets).slot, facet_value(r));
-  doc.set_data(json);
+  doc.add_value(field(Field::Record).slot, content_hash(json) + json);
   return doc;
 }
 
+Xapian::Query thread_query(std::string_view thread) {
+  return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(term(Field::Id, thread)),
+                       Xapian::Query(term(Field::Thread, thread)));
+}
+
+namespace {
+constexpr size_t kHashSize = 16;  // content_hash()'s hex digits
+}  // namespace
+
+std::string stored_hash(const Xapian::Document& doc) {
+  return doc.get_value(field(Field::Record).slot).substr(0, kHashSize);
+}
+
 Record from_document(const Xapian::Document& doc) {
-  std::string data = doc.get_data();
+  std::string data = doc.get_value(field(Field::Record).slot);
   rapidjson::Document json;
-  json.Parse(data.data(), data.size());
+  if (data.size() >= kHashSize) json.Parse(data.data() + kHashSize, data.size() - kHashSize);
   Record r;
   if (json.HasParseError() || !record_from_json(json, r).empty())
     throw Error(Error::Code::DatabaseCorrupt, "a stored document cannot be read back",

@@ -3,10 +3,12 @@
 // help are all driven by. Nothing else in Lore spells a term prefix or a value
 // slot.
 //
-// Here is the current schema (version 1). Every document, whatever its kind:
+// Here is the current schema (version 3). Every document, whatever its kind:
 //
 //   terms    Q<id>                    unique id (hashed past 245 bytes, see term())
-//            XTH:<thread id>          the conversation it belongs to
+//            XTH:<thread id>          the conversation it answers: only on documents
+//                                     that are not their conversation's root, which is
+//                                     found by its Q term (thread_query())
 //            XSRC:<source>            slack, github, p2, ... (lowercase)
 //            XK:<kind>                message, reply, issue, pull_request, ...
 //            XIN:<space>              channel, owner/repo (and repo), P2 host, aliases (lowercase)
@@ -22,21 +24,29 @@
 //            S<word>, ZS<stem>        title words (with positions)
 //            <word>, Z<stem>          title and text words (with positions; title words wdf 3)
 //                                     and the parts of snake_case identifiers (no positions)
-//   values   0 date, 1 updated        Xapian::sortable_serialise(seconds since epoch, UTC)
-//            2 content hash           16 hex digits of FNV-1a 64 over the record's JSON
+//   values   0 date                   Xapian::sortable_serialise(seconds since epoch, UTC)
 //            3 thread id              collapse key for one hit per conversation
 //            4 facets                 source, kind, space, author, tags, year, in one
 //                                     value so that counting them reads one slot:
 //                                     joined by kFacetSep, tags among themselves by
 //                                     kTagSep ("slack\x1freply\x1fops\x1fAlice Ng\x1f\x1f2021")
-//   data     the record as one JSON object (record_json.h), so --show and
-//            --export give back exactly what was imported.
+//            5 record                 16 hex digits of FNV-1a 64 over the record's JSON
+//                                     (the content hash that lets an unchanged record be
+//                                     skipped), then the record as one JSON object
+//                                     (record_json.h), so that --show and --export give
+//                                     back exactly what was imported. A value rather than
+//                                     the document data: Xapian deflates every document
+//                                     data on write, which cost an import about a seventh
+//                                     of its time, and values are stored as they are.
+//                                     (Slots 1 and 2 held the edit time and the hash
+//                                     until schema 3; each slot costs every document.)
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, text "ship
 // it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
 // XIN:c1, XA:alice ng, XA:u1, Aalice, Ang, Au1, XIS:reply, XIS:thread, XPUBLIC,
-// ship, Zship, it, and values 0, 2, 3, 4.
+// ship, Zship, it, and values 0, 3, 4, 5. Its root, slack:C1/1.0, has no XTH
+// term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
 #pragma once
 
 #include <array>
@@ -52,13 +62,13 @@
 namespace lore {
 
 /// The schema version stored in the database metadata under kSchemaKey.
-inline constexpr std::string_view kSchemaVersion = "2";
+inline constexpr std::string_view kSchemaVersion = "3";
 inline constexpr std::string_view kSchemaKey = "lore:schema";
 inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
 enum class Field : uint8_t {
   Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
-  Updated, Hash, Year, Facets, Access, Public, Text,
+  Updated, Hash, Year, Facets, Record, Access, Public, Text,
 };
 
 /// What a field is used for.
@@ -101,9 +111,8 @@ inline constexpr FieldInfo kFields[] = {
   {Field::Title,   "title",    {},                   "S",       kNoSlot, "",       kFreeText, "words in titles",                          "title:roadmap"},
   {Field::Date,    "date",     {"after", "before"},  "",        0,       "",       kRange,    "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
   {Field::Year,    "year",     {},                   "",        kNoSlot, "year",   kInternal, "year of the date, for facets",             ""},
-  {Field::Updated, "updated",  {},                   "",        1,       "",       kInternal, "last edit",                                ""},
-  {Field::Hash,    "hash",     {},                   "",        2,       "",       kInternal, "content hash, to skip unchanged records",  ""},
   {Field::Facets,  "facets",   {},                   "",        4,       "",       kInternal, "the facet values, packed (see facet_value)", ""},
+  {Field::Record,  "record",   {},                   "",        5,       "",       kInternal, "content hash, then the record as JSON",    ""},
   {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
   {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, "",       kInternal, "visible to everyone",                      ""},
   {Field::Text,    "text",     {},                   "",        kNoSlot, "",       kFreeText, "free text: words, \"phrases\", wild*",      "deploy freeze"},
@@ -155,8 +164,15 @@ Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg);
 /// already has it, so that it is not computed twice.
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& json);
 
-/// The record stored in a document's data.
+/// The record stored in a document (value slot 5).
 Record from_document(const Xapian::Document& doc);
+
+/// The content hash stored with a document's record (value slot 5).
+std::string stored_hash(const Xapian::Document& doc);
+
+/// Every document of the conversation whose root has id `thread`: the root
+/// itself (by its id) and the documents that answer it (by XTH:).
+Xapian::Query thread_query(std::string_view thread);
 
 /// The TermGenerator and QueryParser stemming Lore uses.
 Xapian::Stem default_stemmer();

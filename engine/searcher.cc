@@ -303,7 +303,7 @@ std::vector<Record> Searcher::thread(const std::string& id, const Access& access
     with_retry(db_, [&] {
       out.clear();
       Xapian::Enquire e(db_);
-      e.set_query(restrict(Xapian::Query(term(Field::Thread, thread)), access));
+      e.set_query(restrict(thread_query(thread), access));
       e.set_weighting_scheme(Xapian::BoolWeight());
       e.set_sort_by_value(field(Field::Date).slot, false);
       e.set_docid_order(Xapian::Enquire::ASCENDING);
@@ -346,7 +346,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
       // weights use index-wide frequencies (as every BM25 score does), which
       // may change which visible words win, never reveal a hidden one.
       Xapian::Enquire seed(db_);
-      seed.set_query(restrict(Xapian::Query(term(Field::Thread, thread)), access));
+      seed.set_query(restrict(thread_query(thread), access));
       Xapian::MSet seeds = seed.get_mset(0, 50);
       Xapian::RSet rset;
       for (auto it = seeds.begin(); it != seeds.end(); ++it) rset.add_document(*it);
@@ -356,13 +356,13 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
         }
       } words;
       Xapian::Enquire e(db_);
-      e.set_query(restrict(Xapian::Query(term(Field::Thread, thread)), access));
+      e.set_query(restrict(thread_query(thread), access));
       Xapian::ESet eset = e.get_eset(20, rset, &words);
       std::vector<Xapian::Query> terms;
       for (auto it = eset.begin(); it != eset.end(); ++it) terms.emplace_back(*it);
       if (terms.empty()) return;
       Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                      Xapian::Query(term(Field::Thread, thread)));
+                      thread_query(thread));
       Xapian::Enquire out(db_);
       out.set_query(restrict(q, access));
       out.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "programs.h"
+#include "schema.h"
 #include "test_util.h"
 
 namespace lore {
@@ -68,7 +69,7 @@ TEST(cli_test, a_database_of_another_schema_is_exit_3) {
   }
   auto r = run(kSearch, {"--db", db, "x"}, t);
   EXPECT_EQ(r.exit, 3);
-  EXPECT_NE(r.err.find("has schema version 0, this Lore needs 2"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("has schema version 0, this Lore needs " + std::string(kSchemaVersion)), std::string::npos) << r.err;
   EXPECT_EQ(run(kIndex, {"--db", db, fixture()}, t).exit, 3);
 }
 

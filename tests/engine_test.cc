@@ -453,6 +453,48 @@ TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
   EXPECT_EQ(field_by_name("nonsense"), nullptr);
 }
 
+// Schema 3: a root has no XTH: term (thread_query() finds it by its id), an
+// answer has one; the record is value 5, after its content hash, and the
+// document data is left empty.
+TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(default_stemmer());
+  Record root;
+  root.id = "slack:C1/1.0";
+  root.source = "slack";
+  root.kind = "message";
+  root.text = "ship it";
+  root.date = 1614834367;
+  Record reply = root;
+  reply.id = "slack:C1/1.2";
+  reply.kind = "reply";
+  reply.thread = reply.parent = root.id;
+  auto terms = [](const Xapian::Document& d) {
+    return std::set<std::string>(d.termlist_begin(), d.termlist_end());
+  };
+  Xapian::Document r = to_document(root, tg), a = to_document(reply, tg);
+  for (const auto& t : terms(r)) EXPECT_NE(t.rfind("XTH:", 0), 0u) << t;
+  EXPECT_EQ(terms(a).count("XTH:slack:C1/1.0"), 1u);
+  EXPECT_EQ(r.get_value(field(Field::Thread).slot), "slack:C1/1.0");
+  EXPECT_EQ(a.get_value(field(Field::Thread).slot), "slack:C1/1.0");
+  EXPECT_EQ(r.get_data(), "");
+  const std::string json = record_to_json(root, JsonForm::Compact);
+  EXPECT_EQ(r.get_value(field(Field::Record).slot), content_hash(json) + json);
+  EXPECT_EQ(stored_hash(r), content_hash(json));
+  EXPECT_EQ(record_to_json(from_document(r), JsonForm::Compact), json);
+  EXPECT_EQ(thread_query(root.id).get_description(), "Query((Qslack:C1/1.0 OR XTH:slack:C1/1.0))");
+
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  db.add_document(r);
+  db.add_document(a);
+  Xapian::Enquire e(db);
+  e.set_query(thread_query(root.id));
+  EXPECT_EQ(e.get_mset(0, 10).size(), 2u);
+  Xapian::Document damaged;
+  damaged.add_value(field(Field::Record).slot, "0123");
+  EXPECT_THROW(from_document(damaged), Error);
+}
+
 TEST(schema_test, long_terms_are_hashed_within_the_limit) {
   std::string long_id(400, 'x');
   std::string t = term(Field::Id, long_id);

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "schema.h"
 #include "searcher.h"
 
 namespace {
@@ -64,7 +65,7 @@ std::vector<Query> make_queries(const std::string& db_path, size_t n, uint64_t s
       case 5: text = a + " " + b + " " + c; break;
       case 6: {  // a phrase of two or three words from a stored text
         Xapian::Document d = db.get_document(1 + rng() % last);
-        std::string data = d.get_data();
+        std::string data = d.get_value(lore::field(lore::Field::Record).slot);
         size_t at = data.find("\"text\":\"");
         std::vector<std::string> ws;
         std::string cur;

@@ -103,7 +103,7 @@ std::vector<Record> slack_records(uint64_t n, uint64_t seed) {
   return std::move(sink.records);
 }
 
-// Every document of `a` is in `b` exactly once with the same terms, values and data.
+// Every document of `a` is in `b` exactly once with the same terms and values (the record is one).
 void expect_same_index(const fs::path& a, const fs::path& b) {
   Xapian::Database da(a.string()), db(b.string());
   ASSERT_EQ(da.get_doccount(), db.get_doccount());
@@ -112,7 +112,6 @@ void expect_same_index(const fs::path& a, const fs::path& b) {
     ASSERT_EQ(db.get_termfreq(*t), 1u) << *t;
     Xapian::Document x = da.get_document(*da.postlist_begin(*t));
     Xapian::Document y = db.get_document(*db.postlist_begin(*t));
-    EXPECT_EQ(x.get_data(), y.get_data()) << *t;
     std::vector<std::string> tx(x.termlist_begin(), x.termlist_end()), ty(y.termlist_begin(), y.termlist_end());
     EXPECT_EQ(tx, ty) << *t;
     for (Xapian::valueno v = 0; v < 10; ++v) EXPECT_EQ(x.get_value(v), y.get_value(v)) << *t << " slot " << v;
