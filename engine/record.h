@@ -43,6 +43,11 @@ struct Record {
   bool edited = false;  ///< edited after it was first written
   /// The export says this item was deleted: the engine removes it by id.
   bool deleted = false;
+  /// The source says others answered this root (Slack's reply_count), so it
+  /// is part of a thread from the start. Only a hint, not part of the JSON
+  /// form: without it the writer marks the root when an answer arrives, at
+  /// the cost of rewriting the root's document.
+  bool answered = false;
 
   /// The thread id, defaulting to the record's own id for a root.
   const std::string& thread_id() const { return thread.empty() ? id : thread; }

@@ -233,6 +233,8 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   if (!r.parent.empty()) {
     add_term_once(doc, term(Field::Flag, "reply"));
     add_term_once(doc, term(Field::Flag, "thread"));
+  } else if (r.answered) {
+    add_term_once(doc, term(Field::Flag, "thread"));
   }
   if (r.principals.empty()) {
     add_term_once(doc, std::string(field(Field::Public).prefix));

@@ -83,6 +83,8 @@ TEST(acceptance_test, slack_history_threads_read_back_together) {
   EXPECT_EQ(p.count(db, ""), 520u);
   EXPECT_EQ(p.count(db, "type:reply"), 272u);
   EXPECT_EQ(p.count(db, "in:nix"), 146u);
+  // All 41 answered roots are threads, whether their page said so or not.
+  EXPECT_EQ(p.count(db, "is:thread type:message"), 41u);
   // Every reply's conversation starts with its root, oldest first.
   std::string ids = p.search(db, {"--format", "ids", "--group", "none", "--limit", "5", "type:reply in:distributed"});
   std::istringstream lines(ids);

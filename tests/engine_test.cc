@@ -490,6 +490,10 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
   Xapian::Enquire e(db);
   e.set_query(thread_query(root.id));
   EXPECT_EQ(e.get_mset(0, 10).size(), 2u);
+  // A root its source says was answered is a thread before any answer arrives.
+  EXPECT_EQ(terms(r).count("XIS:thread"), 0u);
+  root.answered = true;
+  EXPECT_EQ(terms(to_document(root, tg)).count("XIS:thread"), 1u);
   Xapian::Document damaged;
   damaged.add_value(field(Field::Record).slot, "0123");
   EXPECT_THROW(from_document(damaged), Error);

@@ -389,6 +389,10 @@ Outcome convert_message(const Value& m, const SlackConversation& conv, const Sla
     r.parent = r.thread;
   } else {
     r.kind = "message";
+    // A root others answered says so: the writer need not mark it later.
+    const Value* count = member(m, "reply_count");
+    const Value* replies = array(m, "replies");
+    r.answered = (count && count->IsInt64() && count->GetInt64() > 0) || (replies && !replies->Empty());
   }
   r.url = permalink(options.slack_workspace_url, conv, ts, thread_ts);
 

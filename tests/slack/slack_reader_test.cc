@@ -245,6 +245,18 @@ TEST(slack_reader_test, julia_history_threads) {
 
   // A thread of 20 replies, one of them also sent to the channel, in order.
   const std::string root = "slack:C6E78Q2NT/1616975596.017200";
+  // A root whose page says it was answered (reply_count) is marked so; 17 of
+  // the 41 roots the replies name do (the others' pages leave the count out).
+  std::set<std::string> answered, named;
+  for (const auto& r : sink.records) {
+    if (r.answered) answered.insert(r.id);
+    if (r.kind == "reply") named.insert(r.thread);
+  }
+  EXPECT_EQ(answered.size(), 17u);
+  EXPECT_EQ(named.size(), 41u);
+  for (const auto& id : answered) EXPECT_TRUE(named.count(id)) << id;
+  EXPECT_TRUE(tomb->answered);
+  EXPECT_FALSE(sink.find(root)->answered);
   std::vector<const Record*> thread;
   for (const auto& r : sink.records)
     if (r.thread == root) thread.push_back(&r);
