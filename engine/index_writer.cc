@@ -79,6 +79,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
       }
     }
     Xapian::Document doc = to_document(r, tg_, json);
+    note_author(r);
     if (exists) update_spelling(old, false);
     update_spelling(doc, true);
     // A new id needs no second look-up of its term.
@@ -97,7 +98,36 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
 namespace {
 // Distinct words whose spelling changes a scratch database holds back.
 constexpr size_t kMaxHeldWords = 200000;
+// Authors remembered as noted, and directory words held back, at most.
+constexpr size_t kMaxSeenAuthors = 100000;
+constexpr size_t kMaxHeldWho = 100000;
 }  // namespace
+
+// The author directory (schema.h): each author is worked out once a run,
+// and its words reach the metadata at commit (or seal).
+void IndexWriter::note_author(const Record& r) {
+  std::string key = author_key(r);
+  if (key.empty()) return;
+  std::string seen = key;
+  for (const std::string* name : {&r.author, &r.author_id}) (seen += '\x1f') += *name;
+  for (const auto& a : r.author_aliases) (seen += '\x1f') += a;
+  if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
+  if (!who_seen_.insert(std::move(seen)).second) return;
+  for (auto& w : author_words(r)) who_pending_[std::move(w)].insert(key);
+  if (scratch_ && who_pending_.size() >= kMaxHeldWho) flush_who();
+}
+
+void IndexWriter::flush_who() {
+  for (const auto& [word, keys] : who_pending_) {
+    const std::string mkey = std::string(kWhoKey) + word;
+    const std::string stored = db_.get_metadata(mkey);
+    std::string add;
+    for (const auto& k : keys) (add += k) += '\n';
+    std::string merged = merge_who(stored, add);
+    if (merged != stored) db_.set_metadata(mkey, merged);
+  }
+  who_pending_.clear();
+}
 
 // "Did you mean" draws only on public documents: a word found only in
 // restricted ones must never be suggested to anyone (SPEC section 5). Each
@@ -236,6 +266,7 @@ void IndexWriter::seal() {
   xapian_try(path_, [&] {
     mark_all_threads();
     flush_spelling();
+    flush_who();
     db_.commit();
   });
   pending_ = 0;
@@ -247,6 +278,7 @@ void IndexWriter::commit() {
     if (!scratch_) {
       mark_threads();
       flush_spelling();
+      flush_who();
     }
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
@@ -287,6 +319,19 @@ uint64_t fnv1a(std::string_view s) {
   }
   return h;
 }
+
+// Metadata that more than one shard holds: the author directory's entries
+// are joined; otherwise the greatest value wins (the same schema version in
+// each; the latest import time).
+class JoinMetadata : public Xapian::Compactor {
+ public:
+  std::string resolve_duplicate_metadata(const std::string& key, size_t n, const std::string tags[]) override {
+    std::string out = tags[0];
+    const bool who = key.rfind(kWhoKey, 0) == 0;
+    for (size_t i = 1; i < n; ++i) out = who ? merge_who(out, tags[i]) : std::max(out, tags[i]);
+    return out;
+  }
+};
 
 std::string shards_dir(const std::string& db) { return (fs::path(db) / ".lore-shards").string(); }
 std::string merge_dir(const std::string& db) { return (fs::path(db) / ".lore-merge").string(); }
@@ -491,7 +536,8 @@ void ParallelWriter::merge() {
     xapian_try(path_, [&] {
       Xapian::Database all;
       for (auto& s : shards) all.add_database(s);
-      all.compact(merged);
+      JoinMetadata join;
+      all.compact(merged, 0, 0, join);
     });
     shards.clear();
     main_.reset();

@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -83,6 +84,8 @@ class IndexWriter {
   void mark_root(const std::string& thread);
   void update_spelling(const Xapian::Document& doc, bool add);
   void flush_spelling();
+  void note_author(const Record& r);
+  void flush_who();
 
   std::string path_;
   Xapian::WritableDatabase db_;
@@ -92,6 +95,10 @@ class IndexWriter {
   uint32_t pending_ = 0;
   std::unordered_map<std::string, int64_t> spelling_delta_;  // word -> change not yet given to Xapian
   std::set<std::string> touched_threads_;
+  // Author directory entries not yet in the metadata: word -> author keys.
+  std::unordered_map<std::string, std::set<std::string>> who_pending_;
+  // Authors (key and names) already noted, so that each is worked out once.
+  std::unordered_set<std::string> who_seen_;
 };
 
 /// How many records of one input ended how; bumped from writer threads.

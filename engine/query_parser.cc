@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <vector>
@@ -447,13 +448,29 @@ class Parser {
     std::string v = t.text;
     if (name == "from" || name == "author") {
       if (!v.empty() && v.front() == '@') v.erase(0, 1);
-      std::vector<Xapian::Query> qs{Xapian::Query(term(Field::Author, v))};
-      auto words = name_words(v);
-      if (!words.empty()) {
-        std::vector<Xapian::Query> ws;
-        for (auto& w : words) ws.emplace_back(std::string(kAuthorWordPrefix) + w);
-        qs.push_back(ws.size() == 1 ? ws[0] : Xapian::Query(Xapian::Query::OP_AND, ws.begin(), ws.end()));
+      // Every author with all of the name's words (schema.h, the directory).
+      std::vector<std::string> keys;
+      bool first = true;
+      for (const auto& w : who_words(v)) {
+        std::string listed = db_.get_metadata(std::string(kWhoKey) + w);
+        std::vector<std::string> these;
+        for (size_t at = 0; at < listed.size();) {
+          size_t nl = std::min(listed.find('\n', at), listed.size());
+          these.push_back(listed.substr(at, nl - at));
+          at = nl + 1;
+        }
+        if (first) {
+          keys = std::move(these);
+          first = false;
+        } else {
+          std::vector<std::string> both;
+          std::set_intersection(keys.begin(), keys.end(), these.begin(), these.end(), std::back_inserter(both));
+          keys = std::move(both);
+        }
       }
+      std::vector<Xapian::Query> qs;
+      for (const auto& k : keys) qs.emplace_back(term(Field::Author, k));
+      if (qs.empty()) qs.push_back(Xapian::Query::MatchNothing);
       return any_of(std::move(qs), "from", v, "from");
     }
     if (name == "in" || name == "space") {

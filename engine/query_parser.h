@@ -15,8 +15,11 @@
 //        (filter (or (in "ops") (in "general")) (from "alice"))
 //        (not (is "bot")))
 //
-//   Query((Zdeploy@1 FILTER ((XIN:ops OR XIN:general) AND (XA:alice OR Aalice)))
+//   Query((Zdeploy@1 FILTER ((XIN:ops OR XIN:general) AND XA:slack:u1))
 //          AND_NOT XIS:bot)
+//
+// (from:alice became the key of every author the directory lists under
+// "alice": here one, slack:u1.)
 //
 // Dates: D is YYYY-MM-DD, YYYY-MM, YYYY, today, yesterday, or Nd/Nw/Nm/Ny ago
 // (a day). `after:D` means after all of D, `before:D` before all of D, `on:D`

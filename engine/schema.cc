@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <algorithm>
+#include <set>
 
 #include <rapidjson/document.h>
 
@@ -153,6 +154,49 @@ std::string joined_parts(const std::string& text) {
 
 }  // namespace
 
+std::string author_key(const Record& r) {
+  const std::string& who = r.author_id.empty() ? r.author : r.author_id;
+  if (who.empty()) return {};
+  return lowercase(r.source) + ":" + lowercase(who);
+}
+
+std::vector<std::string> who_words(std::string_view name) {
+  std::vector<std::string> words = name_words(name);
+  if (words.empty() && !name.empty()) words.push_back(lowercase(name));
+  std::erase_if(words, [](const std::string& w) { return w.size() > kMaxWhoWord; });
+  return words;
+}
+
+std::vector<std::string> author_words(const Record& r) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view name) {
+    for (auto& w : who_words(name))
+      if (std::find(out.begin(), out.end(), w) == out.end()) out.push_back(std::move(w));
+  };
+  add(r.author);
+  add(r.author_id);
+  for (const auto& a : r.author_aliases) add(a);
+  return out;
+}
+
+std::string merge_who(std::string_view a, std::string_view b) {
+  std::set<std::string_view> keys;
+  for (std::string_view list : {a, b}) {
+    while (!list.empty()) {
+      size_t nl = list.find('\n');
+      std::string_view k = list.substr(0, nl);
+      if (!k.empty()) keys.insert(k);
+      list.remove_prefix(nl == std::string_view::npos ? list.size() : nl + 1);
+    }
+  }
+  std::string out;
+  for (auto k : keys) {
+    if (!out.empty()) out += '\n';
+    out += k;
+  }
+  return out;
+}
+
 std::string facet_value(const Record& r) {
   std::string out;
   for (const FieldInfo* f : facet_fields()) {
@@ -207,14 +251,7 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
     if (!a.empty()) add_term_once(doc, term(Field::Space, a));
   }
 
-  auto add_name = [&](std::string_view name) {
-    if (name.empty()) return;
-    add_term_once(doc, term(Field::Author, name));
-    for (const auto& w : name_words(name)) add_term_once(doc, std::string(kAuthorWordPrefix) + w);
-  };
-  add_name(r.author);
-  add_name(r.author_id);
-  for (const auto& a : r.author_aliases) add_name(a);
+  if (std::string key = author_key(r); !key.empty()) add_term_once(doc, term(Field::Author, key));
 
   for (const auto& tag : r.tags)
     if (!tag.empty()) add_term_once(doc, term(Field::Tag, tag));

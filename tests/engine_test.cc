@@ -433,6 +433,45 @@ TEST(index_writer_test, an_older_version_never_overwrites_a_newer_one) {
   EXPECT_EQ(s.document("github:o/r#1", Access::everything())->state, "closed");
 }
 
+// from: goes through the author directory: every name an author went by in
+// any import finds all of that author's documents, and nothing else.
+TEST(index_writer_test, the_author_directory_joins_names_across_imports) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  fs::path first = dir.path / "first.jsonl", second = dir.path / "second.jsonl";
+  std::ofstream(first) << R"({"id":"slack:C1/1.0","source":"slack","kind":"message","author":"alice","author_id":"U1","author_aliases":["Alice Ng"],"date":"2021-01-01T00:00:00Z","text":"one"})"
+                       << "\n"
+                       << R"({"id":"github:o/r#1","source":"github","kind":"issue","author":"alice","author_id":"77","date":"2021-01-02T00:00:00Z","text":"two"})"
+                       << "\n";
+  std::ofstream(second) << R"({"id":"slack:C1/2.0","source":"slack","kind":"message","author":"Alice Ng-Smith","author_id":"U1","date":"2021-01-03T00:00:00Z","text":"three"})"
+                        << "\n";
+  import(db, first);
+  import(db, second);
+  Searcher s(db);
+  auto ids = [&](const std::string& q) {
+    SearchRequest req;
+    req.query = q;
+    req.group = Group::None;
+    req.sort = Sort::Oldest;
+    std::vector<std::string> out;
+    for (const auto& h : s.search(req).hits) out.push_back(h.record.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  // The renamed Slack user is one author: the old name finds the new message.
+  EXPECT_EQ(ids("from:ng"), (std::vector<std::string>{"slack:C1/1.0", "slack:C1/2.0"}));
+  EXPECT_EQ(ids("from:smith"), (std::vector<std::string>{"slack:C1/1.0", "slack:C1/2.0"}));
+  EXPECT_EQ(ids("from:\"alice ng\""), (std::vector<std::string>{"slack:C1/1.0", "slack:C1/2.0"}));
+  EXPECT_EQ(ids("from:u1"), (std::vector<std::string>{"slack:C1/1.0", "slack:C1/2.0"}));
+  // A login on two sources is two authors, both called alice.
+  EXPECT_EQ(ids("from:alice"), (std::vector<std::string>{"github:o/r#1", "slack:C1/1.0", "slack:C1/2.0"}));
+  EXPECT_EQ(ids("from:77"), (std::vector<std::string>{"github:o/r#1"}));
+  EXPECT_EQ(ids("from:\"ng 77\""), std::vector<std::string>{});
+  EXPECT_EQ(ids("from:nobody"), std::vector<std::string>{});
+  EXPECT_EQ(Xapian::Database(db).get_metadata("lore:who:alice"), "github:77\nslack:u1");
+  EXPECT_EQ(merge_who("a\nc", "b\na\n"), "a\nb\nc");
+}
+
 TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
   std::set<std::string> prefixes;
   std::set<Xapian::valueno> slots;
@@ -442,12 +481,10 @@ TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
     if (!(f.flags & kInternal)) EXPECT_EQ(field_by_name(f.name), &f) << f.name;
     EXPECT_EQ(&field(f.id), &f);
   }
-  // No prefix is a prefix of another's, so terms cannot be mistaken (A vs the
-  // author word prefix is the one deliberate exception: XA: starts with X).
+  // No prefix is a prefix of another's, so terms cannot be mistaken.
   for (const auto& a : prefixes)
     for (const auto& b : prefixes)
       if (a != b && a != "Q") EXPECT_NE(b.rfind(a, 0), 0u) << a << " is a prefix of " << b;
-  EXPECT_EQ(prefixes.count(std::string(kAuthorWordPrefix)), 0u);
   EXPECT_EQ(field_by_name("label"), &field(Field::Tag));
   EXPECT_EQ(field_by_name("author"), &field(Field::Author));
   EXPECT_EQ(field_by_name("nonsense"), nullptr);

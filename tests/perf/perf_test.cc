@@ -116,6 +116,13 @@ void expect_same_index(const fs::path& a, const fs::path& b) {
     EXPECT_EQ(tx, ty) << *t;
     for (Xapian::valueno v = 0; v < 10; ++v) EXPECT_EQ(x.get_value(v), y.get_value(v)) << *t << " slot " << v;
   }
+  // The same author directory, whichever shard each author's words were in.
+  const std::string who(kWhoKey);
+  std::vector<std::string> ka(da.metadata_keys_begin(who), da.metadata_keys_end(who)),
+      kb(db.metadata_keys_begin(who), db.metadata_keys_end(who));
+  EXPECT_GT(ka.size(), 10u);
+  EXPECT_EQ(ka, kb);
+  for (const auto& k : ka) EXPECT_EQ(da.get_metadata(k), db.get_metadata(k)) << k;
 }
 
 TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
