@@ -9,6 +9,7 @@
 #   EXPAT::EXPAT            libexpat1-dev (CMake's FindEXPAT)
 #   Boost::program_options  libboost-program-options-dev
 #   PkgConfig::MHD          libmicrohttpd-dev (pkg-config)
+#   mimalloc                libmimalloc-dev (lore-index's allocator: see indexer/CMakeLists.txt)
 #   GTest::gtest_main       libgtest-dev (tests only)
 #   benchmark::benchmark    libbenchmark-dev (bench only)
 
@@ -38,6 +39,7 @@ find_package(EXPAT REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(Threads REQUIRED)
+find_package(mimalloc REQUIRED CONFIG)
 
 if(LORE_BUILD_TESTS)
   find_package(GTest REQUIRED)
