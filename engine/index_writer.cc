@@ -80,7 +80,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
         return;
       }
     }
-    Xapian::Document doc = to_document(r, tg_, json);
+    Xapian::Document doc = to_document(r, tg_, json, norm_);
     note_author(r);
     if (exists) update_spelling(old, false);
     update_spelling(doc, true);

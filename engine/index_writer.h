@@ -28,6 +28,7 @@
 #include <xapian.h>
 
 #include "record.h"
+#include "schema.h"
 
 namespace lore {
 
@@ -63,6 +64,10 @@ class IndexWriter {
   /// Documents in the database now.
   uint64_t document_count() const;
 
+  /// How word frequencies are length-normalised from now on (schema.h);
+  /// the default is what Lore ships. For the ranking benchmark's sweep.
+  void set_length_norm(const LengthNorm& norm) { norm_ = norm; }
+
   /// Documents between two flushes of a scratch database. Xapian's own
   /// default is 10,000; its in-memory postings grow slower per document
   /// the more they hold, and 2,000 was fastest measured (bench/import).
@@ -90,6 +95,7 @@ class IndexWriter {
   std::string path_;
   Xapian::WritableDatabase db_;
   Xapian::TermGenerator tg_;
+  LengthNorm norm_;
   uint32_t batch_size_;
   bool scratch_;
   uint32_t pending_ = 0;

@@ -1,6 +1,7 @@
 #include "schema.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <rapidjson/document.h>
@@ -223,11 +224,39 @@ std::string facet_value(const Record& r) {
   return out;
 }
 
-Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg) {
-  return to_document(r, tg, record_to_json(r, JsonForm::Compact));
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const LengthNorm& norm) {
+  return to_document(r, tg, record_to_json(r, JsonForm::Compact), norm);
 }
 
-Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json) {
+namespace {
+
+// Scales every word's wdf by kWdfScale / norm (LengthNorm). Xapian's
+// Document can only raise a wdf while keeping positions, so a word of a
+// document past about 85 times the reference length keeps its raw wdf: such
+// documents are a little less penalised for length than BM25 would.
+void normalise_wdf(Xapian::Document& doc, const LengthNorm& n) {
+  thread_local std::vector<std::pair<std::string, Xapian::termcount>> words;
+  words.clear();
+  double length = 0;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const Xapian::termcount wdf = t.get_wdf();
+    if (wdf == 0) continue;  // a filter term
+    length += wdf;
+    words.emplace_back(*t, wdf);
+  }
+  if (length == 0) return;
+  // As Xapian's BM25Weight: the length ratio is clamped, then mixed in by b.
+  const double scale = kWdfScale / (1 - n.b + n.b * std::max(n.min_normlen, length / n.reference_length));
+  for (const auto& [t, wdf] : words) {
+    auto scaled = static_cast<Xapian::termcount>(std::max(1.0, std::round(scale * wdf)));
+    if (scaled > wdf) doc.add_term(t, scaled - wdf);
+  }
+}
+
+}  // namespace
+
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
+                             const LengthNorm& norm) {
   Xapian::Document doc;
   tg.set_document(doc);
 
@@ -290,6 +319,7 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   tg.index_text(r.text);
   if (std::string parts = joined_parts(r.title + "\n" + r.text); !parts.empty())
     tg.index_text_without_positions(parts);
+  normalise_wdf(doc, norm);
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   doc.add_value(field(Field::Thread).slot, thread);

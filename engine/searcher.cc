@@ -166,6 +166,14 @@ std::string Searcher::thread_title(const Record& r, const Access& access) {
   return rec.title.empty() ? first_line_of(rec.text) : rec.title;
 }
 
+namespace {
+
+// BM25 over wdfs normalised when written (LengthNorm, schema.h): b = 0, so
+// Xapian reads no document length, and k1 in the stored wdfs' scale.
+Xapian::BM25Weight bm25(const Ranking& r) { return Xapian::BM25Weight(r.k1 * kWdfScale, 0, 1, 0, 0); }
+
+}  // namespace
+
 SearchResult Searcher::search(const SearchRequest& req) {
   SearchResult result;
   result.query = req.query;
@@ -180,7 +188,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       Xapian::Query q = restrict(parsed.query, req.access);
       Xapian::Enquire enquire(db_);
       enquire.set_query(q);
-      enquire.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
+      enquire.set_weighting_scheme(bm25(ranking_));
       const auto date_slot = field(Field::Date).slot;
       switch (req.sort) {
         case Sort::Relevance: enquire.set_sort_by_relevance_then_value(date_slot, true); break;
@@ -365,7 +373,7 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
                       thread_query(thread));
       Xapian::Enquire out(db_);
       out.set_query(restrict(q, access));
-      out.set_weighting_scheme(Xapian::BM25Weight(ranking_.k1, 0, 1, ranking_.b, ranking_.min_normlen));
+      out.set_weighting_scheme(bm25(ranking_));
       out.set_collapse_key(field(Field::Thread).slot);
       Xapian::MSet m = out.get_mset(0, result.limit);
       result.total = m.get_matches_estimated();

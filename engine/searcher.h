@@ -54,14 +54,12 @@ struct Hit {
   std::string thread_title;
 };
 
-/// How relevance is computed: BM25's k1, b and min_normlen (Xapian's
-/// BM25Weight), and how much a conversation gains per doubling of its
-/// matching documents with --group thread (score * (1 + thread_boost *
-/// log2(matches))).
+/// How relevance is computed: BM25's k1 (its b and min_normlen are applied
+/// when documents are written: LengthNorm in schema.h), and how much a
+/// conversation gains per doubling of its matching documents with --group
+/// thread (score * (1 + thread_boost * log2(matches))).
 struct Ranking {
   double k1 = 1.2;
-  double b = 0.75;
-  double min_normlen = 0.2;
   double thread_boost = 0.1;
 };
 

@@ -536,6 +536,39 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
   EXPECT_THROW(from_document(damaged), Error);
 }
 
+// BM25's length normalisation is stored in the wdfs (LengthNorm): a word once
+// in a two-word message weighs 16 times as much as once in a 600-word post.
+TEST(schema_test, word_frequencies_are_length_normalised_when_written) {
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(default_stemmer());
+  tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  Record r;
+  r.id = "p2:x/1";
+  r.source = "p2";
+  r.kind = "post";
+  r.date = 1614834367;
+  r.text = "ship it";
+  auto wdf = [](const Xapian::Document& d, const std::string& term) {
+    auto t = d.termlist_begin();
+    t.skip_to(term);
+    return t != d.termlist_end() && *t == term ? t.get_wdf() : 0u;
+  };
+  // Length 4 (two words and their stems): 1 - 0.75 + 0.75 * max(0.2, 4/150) = 0.4.
+  Xapian::Document shortdoc = to_document(r, tg);
+  EXPECT_EQ(wdf(shortdoc, "ship"), 80u);
+  EXPECT_EQ(wdf(shortdoc, "Zship"), 80u);
+  EXPECT_EQ(wdf(shortdoc, "XPUBLIC"), 0u);
+  // 600 words, "ship" once: length 1200, norm 0.25 + 0.75 * 8 = 6.25, 32/6.25 = 5.12.
+  r.text = "ship";
+  for (int i = 0; i < 599; ++i) r.text += " cargo";
+  Xapian::Document longdoc = to_document(r, tg);
+  EXPECT_EQ(wdf(longdoc, "ship"), 5u);
+  EXPECT_EQ(wdf(longdoc, "cargo"), 3067u);  // 599 * 5.12, rounded
+  // Without length normalisation a word keeps its count (times the scale).
+  Xapian::Document flat = to_document(r, tg, LengthNorm{0, 0, 150});
+  EXPECT_EQ(wdf(flat, "ship"), 32u);
+}
+
 TEST(schema_test, long_terms_are_hashed_within_the_limit) {
   std::string long_id(400, 'x');
   std::string t = term(Field::Id, long_id);

@@ -121,6 +121,7 @@ int main(int argc, char** argv) {
       }
     }
     printf("| Lore: %s | %zu | %.2f | %.2f |\n", name, queries.size(), pct(ms, 0.5), pct(ms, 0.99));
+    if (getenv("QB_VERBOSE")) for (size_t i = 0; i < ms.size(); ++i) fprintf(stderr, "%s\t%.2f\t%s\n", name, ms[i], queries[i].lore.c_str());
   };
   printf("| mode | queries | p50 ms | p99 ms |\n|---|---|---|---|\n");
   time_lore("plain (documents)", [](lore::SearchRequest& r) {

@@ -240,11 +240,16 @@ int run(int argc, char** argv) {
     }
   }
   const auto& docs = all.by_id;
-  {
+  // b and min_normlen are applied when documents are written (LengthNorm).
+  auto build = [&](const LengthNorm& norm) {
+    std::error_code ec;
+    fs::remove_all(work / "lore.db", ec);
     IndexWriter w((work / "lore.db").string());
+    w.set_length_norm(norm);
     for (const auto& [id, r] : docs) w.write(r);
     w.commit();
-  }
+  };
+  build(LengthNorm{});
   Fts fts(work / "fts.sqlite");
   fts.add_all(docs);
 
@@ -301,22 +306,27 @@ int run(int argc, char** argv) {
 
   if (sweep) {
     const Ranking shipped = searcher.ranking();
-    std::cout << "\n## Sweep\n\n| k1 | b | min_normlen | thread boost | MRR documents | MRR conversations |\n"
-                 "|---|---|---|---|---|---|\n";
-    for (double k1 : {0.6, 1.0, 1.2, 1.6})
-      for (double b : {0.5, 0.75, 0.9, 1.0})
-        for (double normlen : {0.5, 0.2, 0.05})
-        for (double boost : {0.0, 0.1, 0.25}) {
-          searcher.set_ranking({k1, b, normlen, boost});
-          LoreScores l = run_lore(searcher, queries);
-          char buf[160];
-          snprintf(buf, sizeof buf, "| %.1f | %.2f | %.2f | %.2f | %.4f | %.4f |%s", k1, b, normlen, boost,
-                   l.docs.rr / l.docs.n, l.threads.rr / l.threads.n,
-                   k1 == shipped.k1 && b == shipped.b && normlen == shipped.min_normlen &&
-                           boost == shipped.thread_boost
-                       ? " shipped"
-                       : "");
-          std::cout << buf << "\n";
+    const LengthNorm shipped_norm;
+    std::cout << "\n## Sweep\n\n| k1 | b | min_normlen | reference length | thread boost | MRR documents | MRR conversations |\n"
+                 "|---|---|---|---|---|---|---|\n";
+    for (double b : {0.5, 0.75, 0.9})
+      for (double normlen : {0.5, 0.2, 0.05})
+        for (double ref : {50.0, 100.0, 150.0}) {
+          build(LengthNorm{b, normlen, ref});
+          Searcher swept((work / "lore.db").string());
+          for (double k1 : {0.6, 1.2, 1.6})
+            for (double boost : {0.0, 0.1}) {
+              swept.set_ranking({k1, boost});
+              LoreScores l = run_lore(swept, queries);
+              char buf[200];
+              snprintf(buf, sizeof buf, "| %.1f | %.2f | %.2f | %.0f | %.2f | %.4f | %.4f |%s", k1, b, normlen, ref, boost,
+                       l.docs.rr / l.docs.n, l.threads.rr / l.threads.n,
+                       k1 == shipped.k1 && b == shipped_norm.b && normlen == shipped_norm.min_normlen &&
+                               ref == shipped_norm.reference_length && boost == shipped.thread_boost
+                           ? " shipped"
+                           : "");
+              std::cout << buf << "\n";
+            }
         }
   }
   return 0;
