@@ -38,9 +38,21 @@ Xapian::Query access_filter(const Access& access) {
   return Xapian::Query(Xapian::Query::OP_OR, allowed.begin(), allowed.end());
 }
 
+// A search excludes what the caller may not see rather than intersecting with
+// what it may: every document carries exactly one of XPUBLIC and XIS:private
+// (to_document; schema_test checks it on every real sample), so the two are
+// the same set, and the restricted documents are the short list: on a
+// million messages, 85% public, excluding was three times faster than
+// filtering (1.9 against 5.7 ms for a word in 81,000 messages).
 Xapian::Query restrict(const Xapian::Query& query, const Access& access) {
   if (access.all) return query;
-  return Xapian::Query(Xapian::Query::OP_FILTER, query, access_filter(access));
+  Xapian::Query hidden(term(Field::Flag, "private"));
+  if (!access.principals.empty()) {
+    std::vector<Xapian::Query> mine;
+    for (const auto& p : access.principals) mine.emplace_back(term(Field::Access, p));
+    hidden = Xapian::Query(Xapian::Query::OP_AND_NOT, hidden, Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));
+  }
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, query, hidden);
 }
 
 }  // namespace lore

@@ -250,6 +250,7 @@ TEST_F(EngineTest, restricted_documents_never_show_to_callers_without_their_prin
   const Access carol = Access::parse("slack:U300");
   const Access secret_repo = Access::parse("github:acme/secret");
   const Access all = Access::parse("*");
+  test::expect_public_xor_private(db_);
 
   EXPECT_EQ(count("", anyone), 12u);
   EXPECT_EQ(count("", alice), 14u);
