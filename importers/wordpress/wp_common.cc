@@ -236,6 +236,11 @@ void set_body(Record& r, const std::string& html) {
 
 bool comment_approved(std::string_view a) { return a == "1" || a == "approved"; }
 
+// The comments emit_comment() turns into records.
+bool comment_emitted(const WpComment& c) {
+  return (c.type.empty() || c.type == "comment") && comment_approved(c.approved) && !c.id.empty();
+}
+
 }  // namespace
 
 void Mapper::emit_comment(const WpComment& c, const std::string& host, const std::string& post_id,
@@ -311,6 +316,8 @@ void Mapper::emit_post(const WpPost& post, const std::string& host) {
   }
   r.principals = principals;
   set_body(r, post.content_html.empty() ? post.excerpt_html : post.content_html);
+  // A post that comes with comments is a thread from the start (Record::answered).
+  r.answered = std::any_of(post.comments.begin(), post.comments.end(), comment_emitted);
   std::string post_link = post.link;
   sink_.record(std::move(r));
   for (const auto& c : post.comments) emit_comment(c, host, post.id, post_link, principals);

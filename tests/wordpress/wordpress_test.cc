@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "errors.h"
@@ -92,6 +93,15 @@ TEST(WxrThemeUnitTest, CountsMatchTheAcceptanceNumbers) {
   EXPECT_EQ(count_restricted(s, "page"), 0u);
   EXPECT_EQ(s.count_kind("comment"), 25u);
   EXPECT_EQ(s.records.size(), 95u);
+  // Posts that come with comments are answered: exactly those the comments name
+  // (a post whose only comments are pingbacks or unapproved is not).
+  std::set<std::string> answered, named;
+  for (const auto& r : s.records) {
+    if (r.answered) answered.insert(r.id);
+    if (r.kind == "comment") named.insert(r.thread);
+  }
+  EXPECT_FALSE(named.empty());
+  EXPECT_EQ(answered, named);
   std::map<std::string, int> expected_skips = {
       {"post_type:attachment", 38}, {"post_type:nav_menu_item", 70}, {"status:draft", 1}, {"status:future", 1},
       {"comment:pingback", 2},      {"comment:trackback", 2},        {"comment:unapproved", 3}};
