@@ -43,7 +43,7 @@ for fmt in "${FORMATS[@]}"; do
   for n in "${SIZES[@]}"; do
     in="$DIR/$fmt-$n.$(ext "$fmt")"
     [ -f "$in" ] || "$BUILD/bench/gen/lore-gen" --format "$fmt" --messages "$n" --out "$in" >/dev/null
-    mb=$(du -m "$in" | cut -f1)
+    mb=$(du -mL "$in" | cut -f1)
     echo "| **$fmt $n** ($mb MB on disk) | | | | |"
     rm -rf "$DIR/lore.db"
     last=$(run "lore-index (2 threads, shards)" "$n" "$BUILD/indexer/lore-index" --progress never --db "$DIR/lore.db" "$in")
