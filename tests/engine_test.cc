@@ -497,12 +497,7 @@ TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
 TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
   Xapian::TermGenerator tg;
   tg.set_stemmer(default_stemmer());
-  Record root;
-  root.id = "slack:C1/1.0";
-  root.source = "slack";
-  root.kind = "message";
-  root.text = "ship it";
-  root.date = 1614834367;
+  Record root = test::make_record("slack:C1/1.0", "slack", "message", 1614834367, "ship it");
   Record reply = root;
   reply.id = "slack:C1/1.2";
   reply.kind = "reply";
@@ -543,12 +538,7 @@ TEST(schema_test, word_frequencies_are_length_normalised_when_written) {
   Xapian::TermGenerator tg;
   tg.set_stemmer(default_stemmer());
   tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
-  Record r;
-  r.id = "p2:x/1";
-  r.source = "p2";
-  r.kind = "post";
-  r.date = 1614834367;
-  r.text = "ship it";
+  Record r = test::make_record("p2:x/1", "p2", "post", 1614834367, "ship it");
   auto wdf = [](const Xapian::Document& d, const std::string& term) {
     auto t = d.termlist_begin();
     t.skip_to(term);

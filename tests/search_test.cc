@@ -270,12 +270,7 @@ TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) 
     it.skip_to(w);
     return it != d.spellings_end() && *it == w ? it.get_termfreq() : 0u;
   };
-  Record r;
-  r.id = "t:1";
-  r.source = "t";
-  r.kind = "message";
-  r.date = 1600000000;
-  r.text = "zanzibar harbour";
+  Record r = test::make_record("t:1", "t", "message", 1600000000, "zanzibar harbour");
   Record other = r;
   other.id = "t:2";
   other.text = "zanzibar ferry";

@@ -65,6 +65,17 @@ struct CollectingSink : RecordSink {
   }
 };
 
+/// A record with just what every record needs, for tests that build their own.
+inline Record make_record(std::string id, std::string source, std::string kind, int64_t date, std::string text) {
+  Record r;
+  r.id = std::move(id);
+  r.source = std::move(source);
+  r.kind = std::move(kind);
+  r.date = date;
+  r.text = std::move(text);
+  return r;
+}
+
 /// The invariant restrict() stands on (engine/access.cc): every document of
 /// the database at `db` carries exactly one of XPUBLIC and XIS:private.
 inline void expect_public_xor_private(const std::string& db) {
