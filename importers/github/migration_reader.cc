@@ -52,6 +52,10 @@ bool first_pass_type(std::string_view type) {
          type == "attachments";
 }
 
+// Pages also read in the first pass, for which items they answer (and read
+// again in the second, where they become records).
+bool answers_type(std::string_view type) { return type == "issue_comments"; }
+
 // The numeric user id hidden in an avatar URL ("https://avatars.../u/4804?v=4").
 std::string id_from_avatar(std::string_view url) {
   size_t p = url.find("/u/");
@@ -66,7 +70,11 @@ class MigrationImport {
   MigrationImport(Tree& tree, RecordSink& sink) : tree_(tree), sink_(sink) {}
 
   void run() {
-    tree_.each([](std::string_view name) { return first_pass_type(page_type(name)); },
+    tree_.each(
+        [](std::string_view name) {
+          std::string type = page_type(name);
+          return first_pass_type(type) || answers_type(type);
+        },
                [this](const std::string& name, std::string&& content) { first_pass(name, content); },
                [this](const std::string& name, uint64_t size) { too_large(name, size); });
     tree_.each(
@@ -106,8 +114,14 @@ class MigrationImport {
 
   void first_pass(const std::string& name, const std::string& content) {
     rapidjson::Document doc;
-    if (!parse(name, content, doc)) return;
     std::string type = page_type(name);
+    if (answers_type(type)) {
+      // Only a hint here: a broken page is reported once, by the second pass.
+      doc.Parse(content.data(), content.size());
+      if (doc.HasParseError() || !doc.IsArray()) return;
+    } else if (!parse(name, content, doc)) {
+      return;
+    }
     for (const auto& o : doc.GetArray()) {
       if (!o.IsObject()) continue;  // these pages give no records, so nothing to reject
       if (type == "users" || type == "bots") {
@@ -132,6 +146,13 @@ class MigrationImport {
         if (target.empty()) target = std::string(get_str(o, "pull_request"));
         auto ctype = get_str(o, "asset_content_type");
         attachments_[text::ascii_lower(target)].push_back(ctype.rfind("image/", 0) == 0 ? "image" : "file");
+      } else if (answers_type(type)) {
+        // The item a comment answers, as child() will name it.
+        std::string owner = owner_url(o);
+        Repo repo = repo_from_url(owner);
+        if (repo.empty()) repo = repo_from_url(get_str(o, "url"));
+        std::string number = number_from_url(owner);
+        if (!repo.empty() && !number.empty()) answered_.insert(item_id(repo, number));
       }
     }
   }
@@ -201,6 +222,8 @@ class MigrationImport {
     std::string number = number_from_url(get_str(o, "url"));
     if (repo.empty() || number.empty()) return Outcome::reject(std::string(what) + " without a url giving its number");
     init_record(r, repo, pr ? "pull_request" : "issue", item_id(repo, number));
+    // An issue with comments is a thread from the start (Record::answered).
+    r.answered = answered_.count(r.id) > 0;
     r.title = std::string(get_str(o, "title"));
     set_body(r, get_str(o, "body"));
     r.state = get(o, "closed_at") ? "closed" : "open";
@@ -376,6 +399,7 @@ class MigrationImport {
   std::map<std::string, bool> private_;         // by Repo::key()
   std::map<std::string, std::string> thread_paths_;  // review thread URL -> file path
   std::map<std::string, std::vector<std::string>> attachments_;  // record URL -> "image"/"file"
+  std::set<std::string> answered_;  // items some issue comment answers (item_id)
 };
 
 bool migration_name(std::string_view name) {

@@ -147,6 +147,17 @@ void expect_milahu(const CollectingSink& s) {
   EXPECT_EQ(t68[20]->date, at("2024-08-02T11:43:40Z"));
   for (const auto* r : t68) EXPECT_EQ(r->space, "milahu/nixpkgs");
 
+  // Issues and PRs with comments are answered (Record::answered): exactly the
+  // items the issue comments name.
+  std::set<std::string> answered, named;
+  for (const auto& r : s.records) {
+    if (r.answered) answered.insert(r.id);
+    if (r.kind == "issue_comment") named.insert(r.thread);
+  }
+  EXPECT_TRUE(answered.count("github:milahu/nixpkgs#68"));
+  EXPECT_GT(answered.size(), 5u);
+  EXPECT_EQ(answered, named);
+
   const Record* c6 = s.find("github:milahu/nixpkgs#6/comment/1693523116");
   ASSERT_NE(c6, nullptr);
   EXPECT_EQ(c6->kind, "issue_comment");
