@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,8 +35,17 @@ int main(int argc, char** argv) {
   const double seconds = std::stod(argv[4]);
   const bool facets = argc > 5 && std::string(argv[5]) == "facets";
 
+  try {
+    lore::Searcher check(db);  // a database that cannot be searched is said once, here
+  } catch (const std::exception& e) {
+    std::cerr << "serve_bench_inproc: " << e.what() << "\n";
+    return 3;
+  }
+
   using Clock = std::chrono::steady_clock;
   std::atomic<bool> stop{false};
+  std::mutex error_mu;
+  std::string error;
   std::vector<std::vector<double>> latencies(threads);
   std::vector<std::thread> pool;
   size_t bytes = 0;
@@ -43,23 +53,33 @@ int main(int argc, char** argv) {
   auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      lore::Searcher searcher(db);
-      size_t i = static_cast<size_t>(t) * 7, local_bytes = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        lore::SearchRequest req;
-        req.query = queries[i++ % queries.size()];
-        req.facets = facets;
-        req.access = lore::Access::public_only();  // what a caller without a token gets over HTTP
-        auto t0 = Clock::now();
-        local_bytes += lore::result_json(searcher.search(req)).size();
-        latencies[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      try {
+        lore::Searcher searcher(db);
+        size_t i = static_cast<size_t>(t) * 7, local_bytes = 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+          lore::SearchRequest req;
+          req.query = queries[i++ % queries.size()];
+          req.facets = facets;
+          req.access = lore::Access::public_only();  // what a caller without a token gets over HTTP
+          auto t0 = Clock::now();
+          local_bytes += lore::result_json(searcher.search(req)).size();
+          latencies[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        }
+        total_bytes += local_bytes;
+      } catch (const std::exception& e) {
+        std::lock_guard lk(error_mu);
+        if (error.empty()) error = e.what();
+        stop = true;
       }
-      total_bytes += local_bytes;
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& th : pool) th.join();
+  if (!error.empty()) {
+    std::cerr << "serve_bench_inproc: " << error << "\n";
+    return 1;
+  }
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());

@@ -16,7 +16,7 @@ PORT="${LORE_BENCH_PORT:-18181}"
 THREADS=2
 
 lore_install wrk
-lore_build --target lore-index lore-serve serve_bench_gen serve_bench_inproc serve_bench_slowloris
+lore_build --target lore-index lore-search lore-serve serve_bench_gen serve_bench_inproc serve_bench_slowloris
 B="$LORE_BUILD"
 mkdir -p "$DIR"
 
@@ -25,6 +25,10 @@ if [ "$(cat "$DIR/records" 2>/dev/null)" != "$RECORDS" ]; then
   rm -rf "$DIR/db"
   "$B/bench/serve/serve_bench_gen" "$RECORDS" "$DIR/corpus.jsonl" "$DIR/queries.txt"
   echo "$RECORDS" > "$DIR/records"
+fi
+# A database an older Lore wrote (another schema) is imported again.
+if [ -d "$DIR/db" ] && ! "$B/query/lore-search" --db "$DIR/db" --stats >/dev/null 2>&1; then
+  rm -rf "$DIR/db"
 fi
 if [ ! -d "$DIR/db" ]; then
   lore_say "importing into $DIR/db"
