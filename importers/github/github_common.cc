@@ -345,23 +345,29 @@ Outcome locate_numbered(const Json& o, const Hint& hint, const char* what, Repo&
   return Outcome::ok();
 }
 
+// What an issue, a PR and a discussion of the REST API share: id, title,
+// body, labels, reactions, dates, URL and author. State and privacy differ.
+void fill_item(const Json& o, const Repo& repo, const std::string& number, const char* kind, Record& r) {
+  init_record(r, repo, kind, item_id(repo, number));
+  r.title = std::string(get_str(o, "title"));
+  set_body(r, get_str(o, "body"));
+  set_labels(r, o);
+  set_reactions(r, o);
+  set_dates(r, o);
+  r.url = object_url(o);
+  set_author(r, rest_author(get(o, "user")));
+}
+
 Outcome map_issue(const Json& o, const Hint& hint, Record& r) {
   Repo repo;
   std::string number;
   if (auto bad = locate_numbered(o, hint, "issue", repo, number); !bad.is_ok()) return bad;
   const Json* pr = get(o, "pull_request");
   bool is_pr = pr != nullptr || object_url(o).find("/pull/") != std::string::npos;
-  init_record(r, repo, is_pr ? "pull_request" : "issue", item_id(repo, number));
-  r.title = std::string(get_str(o, "title"));
-  set_body(r, get_str(o, "body"));
+  fill_item(o, repo, number, is_pr ? "pull_request" : "issue", r);
   r.state = text::ascii_lower(get_str(o, "state"));
   if (r.state.empty()) r.state = get(o, "closed_at") ? "closed" : "open";
   if (is_pr && pr && pr->IsObject() && get(*pr, "merged_at")) r.state = "merged";
-  set_labels(r, o);
-  set_reactions(r, o);
-  set_dates(r, o);
-  r.url = object_url(o);
-  set_author(r, rest_author(get(o, "user")));
   set_private(r, repo, get(o, "repository"));
   return Outcome::ok();
 }
@@ -370,17 +376,10 @@ Outcome map_pull(const Json& o, const Hint& hint, Record& r) {
   Repo repo;
   std::string number;
   if (auto bad = locate_numbered(o, hint, "pull request", repo, number); !bad.is_ok()) return bad;
-  init_record(r, repo, "pull_request", item_id(repo, number));
-  r.title = std::string(get_str(o, "title"));
-  set_body(r, get_str(o, "body"));
+  fill_item(o, repo, number, "pull_request", r);
   r.state = text::ascii_lower(get_str(o, "state"));
   if (r.state.empty()) r.state = get(o, "closed_at") ? "closed" : "open";
   if (get(o, "merged_at") || get_bool(o, "merged")) r.state = "merged";
-  set_labels(r, o);
-  set_reactions(r, o);
-  set_dates(r, o);
-  r.url = object_url(o);
-  set_author(r, rest_author(get(o, "user")));
   if (const Json* base = get(o, "base"); base && base->IsObject()) set_private(r, repo, get(*base, "repo"));
   return Outcome::ok();
 }
@@ -494,16 +493,9 @@ Outcome map_discussion(const Json& o, const Hint& hint, Record& r) {
   Repo repo;
   std::string number;
   if (auto bad = locate_numbered(o, hint, "discussion", repo, number); !bad.is_ok()) return bad;
-  init_record(r, repo, "discussion", item_id(repo, number));
-  r.title = std::string(get_str(o, "title"));
-  set_body(r, get_str(o, "body"));
+  fill_item(o, repo, number, "discussion", r);
   auto state = text::ascii_lower(get_str(o, "state"));
   if (state == "open" || state == "closed") r.state = state;
-  set_labels(r, o);
-  set_reactions(r, o);
-  set_dates(r, o);
-  r.url = object_url(o);
-  set_author(r, rest_author(get(o, "user")));
   set_private(r, repo, get(o, "repository"));
   return Outcome::ok();
 }
