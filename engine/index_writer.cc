@@ -313,15 +313,6 @@ namespace fs = std::filesystem;
 constexpr size_t kBatch = 128;
 constexpr size_t kMaxQueued = 16;
 
-uint64_t fnv1a(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // Metadata that more than one shard holds: the author directory's entries
 // are joined; otherwise the greatest value wins (the same schema version in
 // each; the latest import time).

@@ -76,12 +76,17 @@ std::string canonical_kind(std::string_view word) {
   return w;
 }
 
-std::string content_hash(std::string_view bytes) {
+uint64_t fnv1a(std::string_view bytes) {
   uint64_t h = 14695981039346656037ull;
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 1099511628211ull;
   }
+  return h;
+}
+
+std::string content_hash(std::string_view bytes) {
+  uint64_t h = fnv1a(bytes);
   static const char* hex = "0123456789abcdef";
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i, h >>= 4) out[i] = hex[h & 15];

@@ -181,7 +181,10 @@ std::string canonical_kind(std::string_view word);
 /// The kinds SPEC section 2 lists.
 const std::vector<std::string>& known_kinds();
 
-/// 16 hex digits of FNV-1a 64 over `bytes`.
+/// FNV-1a, 64 bits, over `bytes`: Lore's one hash of ids and contents.
+uint64_t fnv1a(std::string_view bytes);
+
+/// 16 hex digits of fnv1a(bytes).
 std::string content_hash(std::string_view bytes);
 
 /// The packed facet value of a record (value slot 4; see kFacetSep).

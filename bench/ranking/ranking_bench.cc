@@ -49,12 +49,6 @@ const char* kInputs[] = {
     "github-rest-json/github3py-cassettes",
 };
 
-uint64_t fnv(std::string_view s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 struct Collector : RecordSink {
   std::map<std::string, Record> by_id;
   void record(Record&& r) override {
@@ -263,7 +257,7 @@ int run(int argc, char** argv) {
   const size_t max_df = std::max<size_t>(3, docs.size() / 50);
   std::vector<const Record*> order;
   for (const auto& [id, r] : docs) order.push_back(&r);
-  std::sort(order.begin(), order.end(), [](const Record* a, const Record* b) { return fnv(a->id) < fnv(b->id); });
+  std::sort(order.begin(), order.end(), [](const Record* a, const Record* b) { return fnv1a(a->id) < fnv1a(b->id); });
   std::vector<Query> queries;
   for (const Record* r : order) {
     if (queries.size() >= max_queries) break;
@@ -272,7 +266,7 @@ int run(int argc, char** argv) {
       if (df[w] >= 2 && df[w] <= max_df) mid.push_back(w);
     if (mid.size() < n_words) continue;
     std::sort(mid.begin(), mid.end(), [&](const std::string& a, const std::string& b) {
-      return fnv(r->id + "/" + a) < fnv(r->id + "/" + b);
+      return fnv1a(r->id + "/" + a) < fnv1a(r->id + "/" + b);
     });
     std::string text;
     for (size_t i = 0; i < n_words; ++i) text += (i ? " " : "") + mid[i];
