@@ -184,6 +184,8 @@ void init_record(Record& r, const Repo& repo, std::string kind, std::string id) 
   r.space_aliases = {repo.name};
 }
 
+void set_edited(Record& r) { r.edited = r.updated > r.date && r.date > 0; }
+
 void set_body(Record& r, std::string_view markdown) {
   if (markdown.empty()) return;
   auto extracted = text::markdown_to_text(markdown);
@@ -319,10 +321,6 @@ void set_dates(Record& r, const Json& o, const char* created_key = "created_at")
   if (!r.updated) r.updated = r.date;
 }
 
-// A comment counts as edited when the export says it changed after it was
-// written; for issues and PRs updated_at moves with every comment, so it
-// says nothing there.
-void set_edited(Record& r) { r.edited = r.updated > r.date && r.date > 0; }
 
 void set_private(Record& r, const Repo& repo, const Json* repository) {
   if (repository && repository->IsObject() && get_bool(*repository, "private"))

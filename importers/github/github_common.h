@@ -80,6 +80,10 @@ bool bot_login(std::string_view login);
 void init_record(Record& r, const Repo& repo, std::string kind, std::string id);
 /// Renders a Markdown body into r.text and notes its features.
 void set_body(Record& r, std::string_view markdown);
+/// A comment counts as edited when the export says it changed after it was
+/// written (date and updated set); for issues and PRs updated_at moves with
+/// every comment, so it says nothing there.
+void set_edited(Record& r);
 /// Sets author, author_id, author_aliases and bot.
 void set_author(Record& r, const Author& a);
 /// Adds `value` to `v` unless it is already there.

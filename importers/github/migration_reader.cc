@@ -287,7 +287,7 @@ class MigrationImport {
     set_body(r, get_str(o, "body"));
     r.date = get_date(o, "created_at");
     r.updated = get_date(o, "updated_at");
-    r.edited = r.updated > r.date && r.date > 0;
+    set_edited(r);
     r.url = url;
     return Outcome::ok();
   }
@@ -368,7 +368,7 @@ class MigrationImport {
     set_body(r, get_str(o, "body"));
     r.date = get_date(o, "created_at");
     r.updated = get_date(o, "updated_at");
-    r.edited = r.updated > r.date && r.date > 0;
+    set_edited(r);
     r.url = url;
     return Outcome::ok();
   }
