@@ -59,8 +59,8 @@ struct Reply {
   std::string raw;
 };
 
-Reply roundtrip(uint16_t port, const std::string& request) {
-  Reply r;
+// A connection to 127.0.0.1:port, or -1.
+int connect_loopback(uint16_t port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -68,8 +68,15 @@ Reply roundtrip(uint16_t port, const std::string& request) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     close(fd);
-    return r;
+    return -1;
   }
+  return fd;
+}
+
+Reply roundtrip(uint16_t port, const std::string& request) {
+  Reply r;
+  int fd = connect_loopback(port);
+  if (fd < 0) return r;
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   size_t sent = 0;
@@ -685,20 +692,8 @@ TEST(serve_stop_test, stopping_refuses_new_connections_and_finishes_the_request_
   Server server(o);
   server.start();
   const uint16_t port = server.port();
-  auto connect_to = [&]() -> int {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      close(fd);
-      return -1;
-    }
-    return fd;
-  };
   // A request whose headers are not finished yet.
-  int fd = connect_to();
+  int fd = connect_loopback(port);
   ASSERT_GE(fd, 0);
   std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
   ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
@@ -710,7 +705,7 @@ TEST(serve_stop_test, stopping_refuses_new_connections_and_finishes_the_request_
   // New connections are refused once the server stops listening...
   int refused = 0;
   for (int i = 0; i < 1000 && !refused; ++i) {
-    int other = connect_to();
+    int other = connect_loopback(port);
     if (other < 0)
       refused = 1;
     else

@@ -157,24 +157,15 @@ TEST(ParallelWriter, within_one_sharded_run_an_id_ends_up_once_with_its_newest_v
   ParallelWriter w((dir / "db").string(), 2);
   ASSERT_TRUE(w.sharded());
   for (int i = 0; i < 200; ++i) {
-    Record r;
-    r.id = "x:" + std::to_string(i);
-    r.source = "x";
-    r.kind = "message";
-    r.text = "first version";
+    Record r = test::make_record("x:" + std::to_string(i), "x", "message", 1600000000, "first version");
     r.updated = 100;
-    r.date = 1600000000;
     w.write(std::move(r), tally);
   }
   for (int i = 0; i < 200; ++i) {
-    Record r;
-    r.id = "x:" + std::to_string(i);
-    r.source = "x";
-    r.kind = "message";
+    Record r = test::make_record("x:" + std::to_string(i), "x", "message", 1600000000,
+                                 i % 2 ? "second version" : "older version");
     r.thread = "x:other" + std::to_string(i % 7);  // another conversation: must not land in another shard
-    r.text = i % 2 ? "second version" : "older version";
     r.updated = i % 2 ? 200 : 50;
-    r.date = 1600000000;
     w.write(std::move(r), tally);
   }
   for (int i = 0; i < 10; ++i) {
@@ -238,12 +229,7 @@ TEST(ParallelWriter, a_worker_error_reaches_the_caller) {
   ParallelWriter w(path, 2);
   ASSERT_TRUE(w.sharded());
   for (int i = 0; i < 50; ++i) {
-    Record r;
-    r.id = "e:" + std::to_string(i);
-    r.source = "e";
-    r.kind = "message";
-    r.text = "words";
-    w.write(std::move(r), t);
+    w.write(test::make_record("e:" + std::to_string(i), "e", "message", 0, "words"), t);
   }
   fs::remove_all(dir / "db" / ".lore-shards");
   EXPECT_THROW(w.finish(), Error);
