@@ -34,7 +34,7 @@ IndexWriter::IndexWriter(const std::string& path, uint32_t batch_size, bool scra
       db_(scratch ? open_scratch(path) : open_for_writing(path)),
       batch_size_(scratch ? kScratchFlush : batch_size ? batch_size : 1),
       scratch_(scratch) {
-  tg_.set_stemmer(default_stemmer());
+  tg_.set_stemmer(indexing_stemmer());
   tg_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   tg_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
 }
@@ -59,7 +59,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
       }
       Xapian::Document old = db_.get_document(*p);
       if (!scratch_) touched_threads_.insert(old.get_value(field(Field::Thread).slot));
-      update_spelling(old, false);
+      remove_spelling(old);
       db_.delete_document(idterm);
       outcome = Outcome::Removed;
       ++pending_;
@@ -80,10 +80,13 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
         return;
       }
     }
-    Xapian::Document doc = to_document(r, tg_, json, norm_);
+    thread_local std::vector<std::string> words;
+    Xapian::Document doc = to_document(r, tg_, json, norm_, &words);
     note_author(r);
-    if (exists) update_spelling(old, false);
-    update_spelling(doc, true);
+    if (exists) remove_spelling(old);
+    // Only public words reach the spelling table: suggestions must not
+    // reveal what a restricted document says.
+    if (r.principals.empty()) add_spelling(words);
     // A new id needs no second look-up of its term.
     if (exists)
       db_.replace_document(idterm, doc);
@@ -136,20 +139,34 @@ void IndexWriter::flush_who() {
 // public document counts once for each word it holds, so that an edit or a
 // removal takes back exactly what the old version gave. Numbers and very long
 // tokens are left out: they are ids and hashes, not misspellings.
-void IndexWriter::update_spelling(const Xapian::Document& doc, bool add) {
+namespace {
+// A term worth suggesting: a plain word (not prefixed, no digits), not too long.
+bool spelling_word(const std::string& word) {
+  if (word.empty() || word.size() > 40) return false;
+  unsigned char c = static_cast<unsigned char>(word[0]);
+  if (c < 0x80 && !(c >= 'a' && c <= 'z')) return false;  // a prefixed term, or a number
+  return word.find_first_of("0123456789") == std::string::npos;
+}
+}  // namespace
+
+void IndexWriter::remove_spelling(const Xapian::Document& doc) {
   const std::string pub(field(Field::Public).prefix);
   auto t = doc.termlist_begin();
   t.skip_to(pub);
   if (t == doc.termlist_end() || *t != pub) return;
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    const std::string& word = *it;
-    if (word.empty() || word.size() > 40) continue;
-    unsigned char c = static_cast<unsigned char>(word[0]);
-    if (c < 0x80 && !(c >= 'a' && c <= 'z')) continue;  // a prefixed term, or a number
-    if (word.find_first_of("0123456789") != std::string::npos) continue;
-    spelling_delta_[word] += add ? 1 : -1;
-  }
-  // A scratch database holds its changes back until seal(), within bounds.
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it)
+    if (const std::string& word = *it; spelling_word(word)) --spelling_delta_[word];
+  held_spelling_check();
+}
+
+void IndexWriter::add_spelling(const std::vector<std::string>& words) {
+  for (const auto& word : words)
+    if (spelling_word(word)) ++spelling_delta_[word];
+  held_spelling_check();
+}
+
+// A scratch database holds its changes back until seal(), within bounds.
+void IndexWriter::held_spelling_check() {
   if (scratch_ && spelling_delta_.size() >= kMaxHeldWords) flush_spelling();
 }
 

@@ -87,7 +87,9 @@ class IndexWriter {
   void mark_threads();
   void mark_all_threads();
   void mark_root(const std::string& thread);
-  void update_spelling(const Xapian::Document& doc, bool add);
+  void remove_spelling(const Xapian::Document& doc);
+  void add_spelling(const std::vector<std::string>& words);
+  void held_spelling_check();
   void flush_spelling();
   void note_author(const Record& r);
   void flush_who();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
 #include <rapidjson/document.h>
 
@@ -125,6 +126,30 @@ Xapian::Stem default_stemmer() { return Xapian::Stem("english"); }
 
 namespace {
 
+// Snowball works a word out afresh at every occurrence; messages repeat
+// their words (Zipf), so an indexer asks for the same few thousand stems
+// again and again. Bounded: a vocabulary past kMaxStems starts over.
+class CachingStem : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override {
+    if (auto hit = stems_.find(word); hit != stems_.end()) return hit->second;
+    if (stems_.size() >= kMaxStems) stems_.clear();
+    return stems_.emplace(word, stem_(word)).first->second;
+  }
+  std::string get_description() const override { return "caching " + stem_.get_description(); }
+
+ private:
+  static constexpr size_t kMaxStems = 100000;
+  Xapian::Stem stem_ = default_stemmer();
+  std::unordered_map<std::string, std::string> stems_;
+};
+
+}  // namespace
+
+Xapian::Stem indexing_stemmer() { return Xapian::Stem(new CachingStem); }
+
+namespace {
+
 void add_term_once(Xapian::Document& doc, const std::string& t) { doc.add_boolean_term(t); }
 
 // The parts of words that Xapian keeps whole but people search by part:
@@ -239,7 +264,7 @@ namespace {
 // Document can only raise a wdf while keeping positions, so a word of a
 // document past about 85 times the reference length keeps its raw wdf: such
 // documents are a little less penalised for length than BM25 would.
-void normalise_wdf(Xapian::Document& doc, const LengthNorm& n) {
+void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::string>* out) {
   thread_local std::vector<std::pair<std::string, Xapian::termcount>> words;
   words.clear();
   double length = 0;
@@ -248,6 +273,10 @@ void normalise_wdf(Xapian::Document& doc, const LengthNorm& n) {
     if (wdf == 0) continue;  // a filter term
     length += wdf;
     words.emplace_back(*t, wdf);
+  }
+  if (out) {
+    out->clear();
+    for (const auto& w : words) out->push_back(w.first);
   }
   if (length == 0) return;
   // As Xapian's BM25Weight: the length ratio is clamped, then mixed in by b.
@@ -261,7 +290,7 @@ void normalise_wdf(Xapian::Document& doc, const LengthNorm& n) {
 }  // namespace
 
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
-                             const LengthNorm& norm) {
+                             const LengthNorm& norm, std::vector<std::string>* words) {
   Xapian::Document doc;
   tg.set_document(doc);
 
@@ -324,7 +353,7 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   tg.index_text(r.text);
   if (std::string parts = joined_parts(r.title + "\n" + r.text); !parts.empty())
     tg.index_text_without_positions(parts);
-  normalise_wdf(doc, norm);
+  normalise_wdf(doc, norm, words);
 
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   doc.add_value(field(Field::Thread).slot, thread);

@@ -218,9 +218,12 @@ inline constexpr double kWdfScale = 32;
 /// `tg` (set up with the English stemmer) for free text.
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const LengthNorm& norm = {});
 /// The same, given the record's JSON form (record_to_json) when the caller
-/// already has it, so that it is not computed twice.
+/// already has it, so that it is not computed twice. With `words`, also
+/// lists the document's free-text terms (those with a frequency, stemmed
+/// ones too): the writer's spelling table needs them, and the document's
+/// terms are walked once.
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& json,
-                             const LengthNorm& norm = {});
+                             const LengthNorm& norm = {}, std::vector<std::string>* words = nullptr);
 
 /// The record stored in a document (value slot 5).
 Record from_document(const Xapian::Document& doc);
@@ -234,5 +237,9 @@ Xapian::Query thread_query(std::string_view thread);
 
 /// The TermGenerator and QueryParser stemming Lore uses.
 Xapian::Stem default_stemmer();
+
+/// default_stemmer() remembering the stems it has worked out, for one
+/// indexing thread (not thread-safe; each writer makes its own).
+Xapian::Stem indexing_stemmer();
 
 }  // namespace lore

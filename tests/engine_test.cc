@@ -560,6 +560,22 @@ TEST(schema_test, word_frequencies_are_length_normalised_when_written) {
   EXPECT_EQ(wdf(flat, "ship"), 32u);
 }
 
+TEST(schema_test, the_indexing_stemmer_stems_as_the_query_stemmer_does) {
+  // Indexing remembers stems; a search stems afresh. They must agree, for
+  // words seen again and after the memory starts over (past 100,000 words).
+  Xapian::Stem cached = indexing_stemmer(), plain = default_stemmer();
+  const std::vector<std::string> words = {"running", "runs", "decisions", "decided", "flushing",
+                                          "caf\xc3\xa9s", "organisation", "x", "", "flushing"};
+  for (int round = 0; round < 2; ++round)
+    for (const auto& w : words) EXPECT_EQ(cached(w), plain(w)) << w;
+  for (int i = 0; i < 100100; ++i) {
+    const std::string w = "word" + std::to_string(i) + "ings";
+    ASSERT_EQ(cached(w), plain(w)) << w;
+  }
+  EXPECT_EQ(cached("decisions"), "decis");
+  EXPECT_EQ(cached("running"), "run");
+}
+
 TEST(schema_test, long_terms_are_hashed_within_the_limit) {
   std::string long_id(400, 'x');
   std::string t = term(Field::Id, long_id);
