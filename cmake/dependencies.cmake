@@ -9,6 +9,7 @@
 #   EXPAT::EXPAT            libexpat1-dev (CMake's FindEXPAT)
 #   Boost::program_options  libboost-program-options-dev
 #   PkgConfig::MHD          libmicrohttpd-dev (pkg-config)
+#   ZLIB::ZLIB              zlib1g-dev (lore-index's plain term lists)
 #   mimalloc                libmimalloc-dev (the programs' allocator: lore_use_mimalloc below)
 #   GTest::gtest_main       libgtest-dev (tests only)
 #   benchmark::benchmark    libbenchmark-dev (bench only)
@@ -39,6 +40,7 @@ find_package(EXPAT REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 pkg_check_modules(MHD REQUIRED IMPORTED_TARGET libmicrohttpd)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)
 find_package(mimalloc REQUIRED CONFIG)
 
 # Xapian allocates and frees a small object for nearly every term, posting

@@ -11,7 +11,7 @@ LORE_JOBS="${LORE_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 LORE_PACKAGES=(
   cmake g++ make pkg-config
   libxapian-dev libcmark-dev libboost-program-options-dev rapidjson-dev
-  libexpat1-dev libxml2-dev libarchive-dev libmicrohttpd-dev libmimalloc-dev
+  libexpat1-dev libxml2-dev libarchive-dev libmicrohttpd-dev libmimalloc-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev xapian-omega chromium wrk
 )
