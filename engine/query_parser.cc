@@ -577,24 +577,11 @@ class Parser {
 
   Node range(std::optional<int64_t> lo, std::optional<int64_t> hi, const std::string& tree,
              const std::string& group) {
-    const auto slot = field(Field::Date).slot;
     Node n;
     n.filter = true;
     n.tree = tree;
     n.group = group;
-    if (lo && hi) {
-      if (*hi < *lo)
-        n.query = Xapian::Query::MatchNothing;
-      else
-        n.query = Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(double(*lo)),
-                                Xapian::sortable_serialise(double(*hi)));
-    } else if (lo) {
-      n.query = Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(double(*lo)));
-    } else if (hi) {
-      n.query = Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(double(*hi)));
-    } else {
-      n.query = Xapian::Query::MatchAll;
-    }
+    n.query = date_query(db_, lo, hi);
     return n;
   }
 

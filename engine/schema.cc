@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 #include <unordered_map>
 
@@ -355,11 +356,142 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
     tg.index_text_without_positions(parts);
   normalise_wdf(doc, norm, words);
 
+  // The date's year and month as terms too: date ranges (date_query()).
+  const std::string iso = format_iso8601(r.date);
+  add_term_once(doc, term(Field::Year, std::string_view(iso).substr(0, 4)));
+  add_term_once(doc, term(Field::Month, std::string_view(iso).substr(0, 7)));
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   doc.add_value(field(Field::Thread).slot, thread);
   doc.add_value(field(Field::Facets).slot, facet_value(r));
   doc.add_value(field(Field::Record).slot, content_hash(json) + json);
   return doc;
+}
+
+namespace {
+
+// The documents of one month dated from `lo` to `hi`: the month term's
+// postings, each checked against its date value. Xapian's own value range
+// would walk the date of every document in the index instead, which made an
+// "after:" search eight times slower than the same search without it.
+class MonthPart : public Xapian::PostingSource {
+ public:
+  MonthPart(std::string month_term, int64_t lo, int64_t hi)
+      : term_(std::move(month_term)), lo_(lo), hi_(hi),
+        lo_key_(Xapian::sortable_serialise(double(lo))), hi_key_(Xapian::sortable_serialise(double(hi))) {}
+
+  void init(const Xapian::Database& db) override {
+    at_ = db.postlist_begin(term_);
+    end_ = db.postlist_end(term_);
+    dates_ = db.valuestream_begin(field(Field::Date).slot);
+    dates_end_ = db.valuestream_end(field(Field::Date).slot);
+    termfreq_ = db.get_termfreq(term_);
+    started_ = false;
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return termfreq_ / 2; }
+  Xapian::doccount get_termfreq_max() const override { return termfreq_; }
+  Xapian::docid get_docid() const override { return *at_; }
+  bool at_end() const override { return at_ == end_; }
+  void next(double) override {
+    if (started_) ++at_;
+    started_ = true;
+    settle();
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    if (at_ != end_ && *at_ < did) at_.skip_to(did);
+    settle();
+  }
+  Xapian::PostingSource* clone() const override { return new MonthPart(term_, lo_, hi_); }
+  std::string get_description() const override {
+    return "MonthPart(" + term_ + ", " + format_iso8601(lo_) + ".." + format_iso8601(hi_) + ")";
+  }
+
+ private:
+  // Moves on to the first posting at or after the current one in the range.
+  void settle() {
+    for (; at_ != end_; ++at_) {
+      const Xapian::docid did = *at_;
+      if (dates_ != dates_end_ && dates_.get_docid() < did) dates_.skip_to(did);
+      if (dates_ == dates_end_) {
+        at_ = end_;
+        return;
+      }
+      if (dates_.get_docid() != did) continue;
+      const std::string& v = *dates_;
+      if (v >= lo_key_ && v <= hi_key_) return;
+    }
+  }
+
+  std::string term_;
+  int64_t lo_, hi_;
+  std::string lo_key_, hi_key_;
+  Xapian::PostingIterator at_, end_;
+  Xapian::ValueIterator dates_, dates_end_;
+  Xapian::doccount termfreq_ = 0;
+  bool started_ = false;
+};
+
+// The pieces of the dates from `lo` to `hi` (both included, either open),
+// within the dates held (first..last): whole years and months by their terms,
+// a month cut by an end of the range by its documents' dates (MonthPart).
+std::vector<Xapian::Query> date_pieces(std::optional<int64_t> lo, std::optional<int64_t> hi, int64_t first,
+                                       int64_t last) {
+  std::vector<Xapian::Query> parts;
+  if ((lo && *lo > last) || (hi && *hi < first) || (lo && hi && *lo > *hi)) return parts;
+  auto covers = [&](int64_t from, int64_t to) { return (!lo || *lo <= from) && (!hi || *hi >= to); };
+  const std::string start = format_iso8601(lo ? std::max(*lo, first) : first);
+  int year = std::stoi(start.substr(0, 4)), month = std::stoi(start.substr(5, 2));
+  const int64_t end = hi ? std::min(*hi, last) : last;
+  char buf[16];
+  while (utc_seconds(year, month, 1) <= end) {
+    if (month == 1 && covers(utc_seconds(year, 1, 1), utc_seconds(year + 1, 1, 1) - 1)) {
+      std::snprintf(buf, sizeof buf, "%04d", year);
+      parts.emplace_back(term(Field::Year, buf));
+      ++year;
+      continue;
+    }
+    const int64_t from = utc_seconds(year, month, 1), to = utc_seconds(year, month + 1, 1) - 1;
+    std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
+    if (covers(from, to)) {
+      parts.emplace_back(term(Field::Month, buf));
+    } else {
+      // A month cut by an end of the range: its documents' dates decide.
+      auto* part = new MonthPart(term(Field::Month, buf), lo ? std::max(*lo, from) : from, hi ? std::min(*hi, to) : to);
+      parts.emplace_back(part->release());
+    }
+    if (++month == 13) month = 1, ++year;
+  }
+  return parts;
+}
+
+}  // namespace
+
+Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi) {
+  const auto slot = field(Field::Date).slot;
+  if (db.get_doccount() == 0) return Xapian::Query::MatchNothing;
+  // The dates held lie within these (Xapian's bounds may be loose, never wrong).
+  const auto first = static_cast<int64_t>(std::floor(Xapian::sortable_unserialise(db.get_value_lower_bound(slot))));
+  const auto last = static_cast<int64_t>(std::ceil(Xapian::sortable_unserialise(db.get_value_upper_bound(slot))));
+  if (lo && *lo <= first) lo.reset();
+  if (hi && *hi >= last) hi.reset();
+  if (!lo && !hi) return Xapian::Query::MatchAll;  // every document has a date
+  std::vector<Xapian::Query> in = date_pieces(lo, hi, first, last);
+  if (in.empty()) return Xapian::Query::MatchNothing;
+  // A filter costs Xapian a look at each of its pieces for every candidate:
+  // when the dates outside the range take fewer pieces ("after:" a date
+  // early in the index), the range is everything but them. "Everything but"
+  // costs about two pieces more (bench/query: after:2019-06-01, 8 pieces in
+  // and 6 out, 30% faster as everything but; date:2019-03..2019-09, 7 in and
+  // 6 out, twice as fast as it is).
+  std::vector<Xapian::Query> out;
+  if (lo) out = date_pieces(std::nullopt, *lo - 1, first, last);
+  if (hi)
+    for (auto& q : date_pieces(*hi + 1, std::nullopt, first, last)) out.push_back(std::move(q));
+  if (out.size() + 2 <= in.size())
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+                         Xapian::Query(Xapian::Query::OP_OR, out.begin(), out.end()));
+  return Xapian::Query(Xapian::Query::OP_OR, in.begin(), in.end());
 }
 
 Xapian::Query thread_query(std::string_view thread) {

@@ -65,6 +65,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -76,13 +77,13 @@
 namespace lore {
 
 /// The schema version stored in the database metadata under kSchemaKey.
-inline constexpr std::string_view kSchemaVersion = "4";
+inline constexpr std::string_view kSchemaVersion = "5";
 inline constexpr std::string_view kSchemaKey = "lore:schema";
 inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
 enum class Field : uint8_t {
   Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
-  Updated, Hash, Year, Facets, Record, Access, Public, Text,
+  Updated, Hash, Year, Month, Facets, Record, Access, Public, Text,
 };
 
 /// What a field is used for.
@@ -124,7 +125,8 @@ inline constexpr FieldInfo kFields[] = {
   {Field::Mention, "mentions", {},                   "XM:",     kNoSlot, "",       kBoolean,  "documents that mention a person",          "mentions:alice"},
   {Field::Title,   "title",    {},                   "S",       kNoSlot, "",       kFreeText, "words in titles",                          "title:roadmap"},
   {Field::Date,    "date",     {"after", "before"},  "",        0,       "",       kRange,    "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
-  {Field::Year,    "year",     {},                   "",        kNoSlot, "year",   kInternal, "year of the date, for facets",             ""},
+  {Field::Year,    "year",     {},                   "XY:",     kNoSlot, "year",   kInternal, "year of the date: facets, date ranges",    ""},
+  {Field::Month,   "month",    {},                   "XYM:",    kNoSlot, "",       kInternal, "month of the date (YYYY-MM): date ranges", ""},
   {Field::Facets,  "facets",   {},                   "",        4,       "",       kInternal, "the facet values, packed (see facet_value)", ""},
   {Field::Record,  "record",   {},                   "",        5,       "",       kInternal, "content hash, then the record as JSON",    ""},
   {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
@@ -230,6 +232,13 @@ Record from_document(const Xapian::Document& doc);
 
 /// The content hash stored with a document's record (value slot 5).
 std::string stored_hash(const Xapian::Document& doc);
+
+/// The documents dated from `lo` to `hi` (seconds, both included; either
+/// may be open). Whole years and months of the range are their XY:/XYM:
+/// terms; only the months at its ends, when cut, compare the date value
+/// (slot 0) of their documents. `db` gives the dates the index holds, so
+/// that an end outside them costs nothing.
+Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi);
 
 /// Every document of the conversation whose root has id `thread`: the root
 /// itself (by its id) and the documents that answer it (by XTH:).

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "access.h"
+#include "dates.h"
 #include "errors.h"
 #include "index_util.h"
 #include "index_writer.h"
@@ -574,6 +575,67 @@ TEST(schema_test, the_indexing_stemmer_stems_as_the_query_stemmer_does) {
   }
   EXPECT_EQ(cached("decisions"), "decis");
   EXPECT_EQ(cached("running"), "run");
+}
+
+TEST(schema_test, date_ranges_by_year_and_month_terms_match_exactly_the_dates_in_range) {
+  // Dates on and around the edges of months and years (a second before, on,
+  // after), over three years, then ranges with every kind of end: each must
+  // match exactly the documents whose date lies in it.
+  TempDir dir;
+  const std::string path = (dir.path / "db").string();
+  std::vector<int64_t> dates;
+  for (int y = 2019; y <= 2021; ++y)
+    for (int m = 1; m <= 12; ++m)
+      for (int64_t edge : {utc_seconds(y, m, 1), utc_seconds(y, m, 15, 12), utc_seconds(y, m + 1, 1) - 1})
+        for (int64_t d : {edge - 1, edge, edge + 1}) dates.push_back(d);
+  {
+    IndexWriter w(path, 1000);
+    for (size_t i = 0; i < dates.size(); ++i)
+      w.write(test::make_record("t:" + std::to_string(i), "t", "message", dates[i], "word"));
+    w.commit();
+  }
+  Xapian::Database db(path);
+  ASSERT_EQ(db.get_doccount(), dates.size());
+  auto matches = [&](const Xapian::Query& q) {
+    Xapian::Enquire e(db);
+    e.set_query(q);
+    std::set<size_t> out;
+    Xapian::MSet m = e.get_mset(0, db.get_doccount());
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      std::string id = from_document(it.get_document()).id;
+      out.insert(std::stoul(id.substr(2)));
+    }
+    return out;
+  };
+  std::vector<std::optional<int64_t>> ends = {std::nullopt};
+  for (int64_t t : {utc_seconds(2018, 6, 1), utc_seconds(2019, 1, 1) - 2, utc_seconds(2019, 1, 1),
+                    utc_seconds(2019, 3, 1) - 1, utc_seconds(2019, 3, 1), utc_seconds(2019, 3, 15, 12),
+                    utc_seconds(2020, 1, 1) - 1, utc_seconds(2020, 1, 1), utc_seconds(2020, 2, 29),
+                    utc_seconds(2020, 12, 31, 23, 59, 59), utc_seconds(2021, 7, 1), utc_seconds(2022, 1, 1),
+                    utc_seconds(2023, 5, 5)})
+    ends.push_back(t);
+  size_t checked = 0;
+  for (const auto& lo : ends)
+    for (const auto& hi : ends) {
+      std::set<size_t> want;
+      for (size_t i = 0; i < dates.size(); ++i)
+        if ((!lo || dates[i] >= *lo) && (!hi || dates[i] <= *hi)) want.insert(i);
+      EXPECT_EQ(matches(date_query(db, lo, hi)), want)
+          << "from " << (lo ? format_iso8601(*lo) : "*") << " to " << (hi ? format_iso8601(*hi) : "*");
+      ++checked;
+    }
+  EXPECT_EQ(checked, 196u);
+  // A range inside one year, cut at both ends, and one covering a whole year.
+  const auto q = date_query(db, utc_seconds(2020, 3, 10), utc_seconds(2020, 5, 20));
+  EXPECT_NE(q.get_description().find("XYM:2020-04"), std::string::npos);
+  EXPECT_NE(q.get_description().find("MonthPart(XYM:2020-03, 2020-03-10T00:00:00Z..2020-03-31T23:59:59Z)"),
+            std::string::npos);
+  EXPECT_EQ(date_query(db, utc_seconds(2020, 1, 1), utc_seconds(2021, 1, 1) - 1).get_description(),
+            "Query(XY:2020)");
+  // After a date early in the index (its first date is 2018-12-31T23:59:59):
+  // everything but the months before it.
+  EXPECT_EQ(date_query(db, utc_seconds(2019, 3, 1), std::nullopt).get_description(),
+            "Query((<alldocuments> AND_NOT (XYM:2018-12 OR XYM:2019-01 OR XYM:2019-02)))");
 }
 
 TEST(schema_test, long_terms_are_hashed_within_the_limit) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <random>
 #include <string>
@@ -105,7 +106,10 @@ int main(int argc, char** argv) {
   auto queries = make_queries(db, nq, 42);
   lore::Searcher s(db);
 
+  // QB_ONLY=TEXT: only the modes whose name contains TEXT (and no FTS5), for profiling one mode.
+  const char* only = getenv("QB_ONLY");
   auto time_lore = [&](const char* name, auto configure) {
+    if (only && !std::strstr(name, only)) return;
     std::vector<double> ms;
     size_t hits = 0;
     for (int round = 0; round < 2; ++round) {  // the first round warms the cache
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
     r.snippets = false;
   });
 
+  if (only) return 0;
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(fts.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::cerr << "query-bench: cannot open " << fts << "\n";

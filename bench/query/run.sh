@@ -12,6 +12,10 @@ mkdir -p "$DIR"
 cmake --build "$BUILD" --target lore-index lore-search lore-gen dump-texts fts5-index query-bench -j "${LORE_JOBS:-2}" >/dev/null
 in="$DIR/slack-$N.zip"
 [ -f "$in" ] || "$BUILD/bench/gen/lore-gen" --format slack --messages "$N" --out "$in" >/dev/null
+# A database an older Lore wrote (another schema) is imported again.
+if [ -d "$DIR/query-$N.db" ] && ! "$BUILD/query/lore-search" --db "$DIR/query-$N.db" --stats >/dev/null 2>&1; then
+  rm -rf "$DIR/query-$N.db"
+fi
 [ -d "$DIR/query-$N.db" ] || "$BUILD/indexer/lore-index" --progress never --db "$DIR/query-$N.db" "$in" >/dev/null
 if [ ! -f "$DIR/query-$N.sqlite" ]; then
   "$BUILD/bench/import/dump-texts" "$DIR/query-$N.tsv" "$in" 2>/dev/null
