@@ -182,6 +182,10 @@ class TextPrinter : public Printer {
         }
         out_ << "\n";
       }
+      if (r.facets->sample_every > 1)
+        out_ << dim("(estimates, from about one matching document in " + std::to_string(r.facets->sample_every) +
+                    "; --exact-facets counts them all)")
+             << "\n";
     }
   }
 
@@ -267,6 +271,7 @@ std::string result_json(const SearchResult& r) {
   if (r.facets) {
     w.Key("facets");
     write_facets(w, *r.facets);
+    w.Key("facets_exact"), w.Bool(r.facets->sample_every == 1);
   }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());

@@ -3,7 +3,7 @@
 // help are all driven by. Nothing else in Lore spells a term prefix or a value
 // slot.
 //
-// Here is the current schema (version 3). Every document, whatever its kind:
+// Here is the current schema (version 5). Every document, whatever its kind:
 //
 //   terms    Q<id>                    unique id (hashed past 245 bytes, see term())
 //            XTH:<thread id>          the conversation it answers: only on documents
@@ -22,6 +22,9 @@
 //            XM:<name>                people mentioned, whole and by word (lowercase)
 //            XPUBLIC                  visible to everyone
 //            XR:<principal>           a principal allowed to see a restricted document
+//            XY:<yyyy>, XYM:<yyyy-mm> the year and month of its date (UTC): date ranges are
+//                                     made of these (date_query()); only a month cut by an
+//                                     end of a range reads its documents' dates (value 0)
 //            S<word>, ZS<stem>        title words (with positions)
 //            <word>, Z<stem>          title and text words (with positions; title words wdf 3)
 //                                     and the parts of snake_case identifiers (no positions)
@@ -46,9 +49,9 @@
 //                                     until schema 3; each slot costs every document.)
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
-// space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, text "ship
-// it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
-// XIN:c1, XA:slack:u1, XIS:reply, XIS:thread, XPUBLIC,
+// space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
+// 2021-03-04T05:06:07Z, text "ship it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
+// XIN:c1, XA:slack:u1, XIS:reply, XIS:thread, XPUBLIC, XY:2021, XYM:2021-03,
 // ship, Zship, it, and values 0, 3, 4, 5. Its root, slack:C1/1.0, has no XTH
 // term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
 //

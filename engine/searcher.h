@@ -26,6 +26,10 @@ using FacetCounts = std::vector<std::pair<std::string, uint64_t>>;
 /// source, kind, space, author, tag, year (SPEC section 6).
 struct Facets {
   std::vector<std::pair<std::string, FacetCounts>> by_name;
+  /// 1 when the counts are exact. Past SearchRequest::exact_facets_up_to
+  /// matches they are counted over every sample_every-th document and
+  /// multiplied back: estimates.
+  uint64_t sample_every = 1;
 };
 
 struct SearchRequest {
@@ -42,6 +46,9 @@ struct SearchRequest {
   /// Make each hit's snippet (the printers show them; a caller that only
   /// wants ids can skip the work).
   bool snippets = true;
+  /// Facets are exact when about this many documents match or fewer, and
+  /// estimated from an even sample past it (Facets::sample_every).
+  uint64_t exact_facets_up_to = 5000;
 };
 
 struct Hit {

@@ -37,7 +37,7 @@ int main_search(int argc, char** argv) {
   cli::CommonOptions common;
   std::string format = "text", sort = "relevance", group = "thread", as, show, thread, similar, color = "auto";
   size_t limit = 10, offset = 0;
-  bool count = false, do_export = false, stats = false, explain = false, facets = false;
+  bool count = false, do_export = false, stats = false, explain = false, facets = false, exact_facets = false;
   std::vector<std::string> words;
 
   po::options_description opts("Options");
@@ -47,6 +47,7 @@ int main_search(int argc, char** argv) {
       ("sort", po::value(&sort)->value_name("relevance|newest|oldest"), "order of hits (default relevance)")
       ("format", po::value(&format)->value_name("text|json|jsonl|ids"), "output format (default text)")
       ("facets", po::bool_switch(&facets), "count matches by source, kind, space, author, tag and year")
+      ("exact-facets", po::bool_switch(&exact_facets), "count facets over every match, however many (else estimated past 5,000 matches)")
       ("group", po::value(&group)->value_name("thread|none"), "one hit per conversation (default) or per document")
       ("count", po::bool_switch(&count), "print the exact number of matching documents")
       ("export", po::bool_switch(&do_export), "print every matching document, whole, as JSON Lines")
@@ -141,7 +142,8 @@ int main_search(int argc, char** argv) {
   req.offset = offset;
   req.sort = parse_sort(sort);
   req.group = parse_group(group);
-  req.facets = facets;
+  req.facets = facets || exact_facets;
+  if (exact_facets) req.exact_facets_up_to = UINT64_MAX;
   req.snippets = fmt == Format::Text || fmt == Format::Json;  // ids and whole documents need none
   req.access = access;
   printer->result(searcher.search(req));

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "access.h"
+#include "dates.h"
 #include "errors.h"
 #include "index_util.h"
 #include "index_writer.h"
@@ -259,6 +260,83 @@ TEST_F(SearchTest, no_restricted_word_is_ever_suggested_or_shown) {
     for (const auto& [v, n] : counts) values.insert(v);
   for (const char* v : {"leadership", "acme/secret", "dm:Alice Ng,Bo Li", "events", "2022-01"})
     EXPECT_FALSE(values.count(v)) << v;
+}
+
+TEST(facets_test, past_the_exact_limit_facets_are_estimated_from_an_even_sample) {
+  // 3,000 messages over three years and three channels, a fifth of them in a
+  // private channel. Past the limit, counts come from every k-th document:
+  // close to the exact ones for every year (a sample that stopped early would
+  // see only the first year), and nothing of the private channel for a caller
+  // who may not see it.
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  {
+    IndexWriter w(db, 5000);
+    for (int i = 0; i < 3000; ++i) {
+      Record r = test::make_record("t:" + std::to_string(i), "slack", "message",
+                                   utc_seconds(2019 + i / 1000, 1 + (i % 1000) / 90, 1 + i % 28), "status update");
+      const int channel = i % 5;
+      r.space = channel == 4 ? "secret" : channel % 2 ? "ops" : "general";
+      if (channel == 4) r.principals = {"slack:C4"};
+      w.write(r);
+    }
+    w.commit();
+  }
+  Searcher s(db);
+  auto facet_map = [](const SearchResult& r) {
+    std::map<std::string, std::map<std::string, uint64_t>> f;
+    for (const auto& [name, counts] : r.facets->by_name)
+      for (const auto& [v, n] : counts) f[name][v] = n;
+    return f;
+  };
+  SearchRequest req;
+  req.query = "status";
+  req.facets = true;
+  req.group = Group::None;
+  auto exact = s.search(req);
+  ASSERT_TRUE(exact.facets);
+  EXPECT_EQ(exact.facets->sample_every, 1u);
+  auto e = facet_map(exact);
+  EXPECT_EQ(e["year"]["2019"], 1000u);
+  EXPECT_EQ(e["year"]["2021"], 1000u);
+  EXPECT_EQ(e["space"]["secret"], 600u);
+  EXPECT_EQ(exact.total, 3000u);
+
+  req.exact_facets_up_to = 1500;  // a sample of about 750: one in 4
+  auto sampled = s.search(req);
+  ASSERT_TRUE(sampled.facets);
+  EXPECT_EQ(sampled.facets->sample_every, 4u);
+  auto f = facet_map(sampled);
+  uint64_t years = 0;
+  for (const char* year : {"2019", "2020", "2021"}) {
+    // A sample that stopped early would have seen 2019 only.
+    EXPECT_GE(f["year"][year], 500u) << year;
+    EXPECT_LE(f["year"][year], 1500u) << year;
+    EXPECT_EQ(f["year"][year] % 4, 0u) << year;
+    years += f["year"][year];
+  }
+  EXPECT_GE(years, 2400u);
+  EXPECT_LE(years, 3600u);
+  for (const char* space : {"general", "ops"}) {
+    EXPECT_GE(f["space"][space], 600u) << space;
+    EXPECT_LE(f["space"][space], 1800u) << space;
+  }
+
+  req.access = Access::parse("slack:U1");  // not in the private channel
+  auto restricted = s.search(req);
+  ASSERT_TRUE(restricted.facets);
+  EXPECT_GT(restricted.facets->sample_every, 1u);
+  auto r = facet_map(restricted);
+  EXPECT_EQ(r["space"].count("secret"), 0u);
+  EXPECT_GT(r["space"]["ops"], 0u);
+  uint64_t by_year = 0;
+  for (const auto& [year, n] : r["year"]) by_year += n;
+  EXPECT_GE(by_year, 2000u);
+  EXPECT_LE(by_year, 2800u);
+
+  // The JSON result says the counts are estimates.
+  EXPECT_NE(result_json(sampled).find("\"facets_exact\":false"), std::string::npos);
+  EXPECT_NE(result_json(exact).find("\"facets_exact\":true"), std::string::npos);
 }
 
 TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) {

@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
   const size_t nq = argc > 3 ? std::stoul(argv[3]) : 240;
   const std::string principal = argc > 4 ? argv[4] : "slack:U0GJDMP9J";
   auto queries = make_queries(db, nq, 42);
+  // QB_QUERY=TEXT: that one query, as many times (for profiling one query).
+  if (const char* one = getenv("QB_QUERY")) queries.assign(nq, Query{one, one});
   lore::Searcher s(db);
 
   // QB_ONLY=TEXT: only the modes whose name contains TEXT (and no FTS5), for profiling one mode.
