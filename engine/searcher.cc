@@ -207,13 +207,30 @@ uint64_t Searcher::exact_count(const Xapian::Query& query) {
   return enquire.get_mset(0, 0, db_.get_doccount()).get_matches_estimated();
 }
 
-std::string Searcher::thread_title(const Record& r, const Access& access) {
-  const std::string& root = r.thread_id();
-  if (root == r.id) return {};
-  auto did = find(root, access);
-  if (!did) return {};
-  Record rec = from_document(db_.get_document(*did));
-  return rec.title.empty() ? first_line_of(rec.text) : rec.title;
+// The title (or first line) of each reply's conversation root that the
+// caller may see, in one search for the whole page rather than one a hit.
+void Searcher::fill_thread_titles(std::vector<Hit>& hits, const Access& access) {
+  std::vector<Xapian::Query> roots;
+  std::unordered_map<std::string, std::string> titles;
+  for (const auto& h : hits) {
+    const std::string& root = h.record.thread_id();
+    if (root != h.record.id && titles.emplace(root, std::string()).second) roots.emplace_back(term(Field::Id, root));
+  }
+  if (roots.empty()) return;
+  Xapian::Enquire e(db_);
+  e.set_query(restrict(Xapian::Query(Xapian::Query::OP_OR, roots.begin(), roots.end()), access));
+  e.set_weighting_scheme(Xapian::BoolWeight());
+  Xapian::MSet m = e.get_mset(0, static_cast<Xapian::doccount>(roots.size()));
+  for (auto it = m.begin(); it != m.end(); ++it) {
+    Record rec = from_document(it.get_document());
+    auto t = titles.find(rec.id);
+    if (t != titles.end()) t->second = rec.title.empty() ? first_line_of(rec.text) : rec.title;
+  }
+  for (auto& h : hits) {
+    const std::string& root = h.record.thread_id();
+    if (root == h.record.id) continue;
+    if (auto t = titles.find(root); t != titles.end()) h.thread_title = t->second;
+  }
 }
 
 namespace {
@@ -307,9 +324,9 @@ SearchResult Searcher::search(const SearchRequest& req) {
         hit.score = score;
         hit.thread_matches = req.group == Group::Thread ? it.get_collapse_count() + 1 : 1;
         if (req.snippets) hit.snippet = make_snippet(mset, hit.record.text);
-        hit.thread_title = thread_title(hit.record, req.access);
         result.hits.push_back(std::move(hit));
       }
+      fill_thread_titles(result.hits, req.access);
       // Did you mean: only when this query finds (almost) nothing the caller
       // may see and the corrected one finds more of what the caller may see.
       if (parsed.has_text && !parsed.corrected.empty()) {
@@ -447,9 +464,9 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
         hit.score = it.get_weight();
         hit.thread_matches = it.get_collapse_count() + 1;
         hit.snippet = make_snippet(m, hit.record.text);
-        hit.thread_title = thread_title(hit.record, access);
         result.hits.push_back(std::move(hit));
       }
+      fill_thread_titles(result.hits, access);
     });
   });
   return result;

@@ -125,7 +125,7 @@ class Searcher {
   Xapian::Query parse(const std::string& query, bool* has_text = nullptr);
   std::optional<Xapian::docid> find(const std::string& id, const Access& access);
   uint64_t exact_count(const Xapian::Query& query);
-  std::string thread_title(const Record& record, const Access& access);
+  void fill_thread_titles(std::vector<Hit>& hits, const Access& access);
 
   std::string path_;
   Xapian::Database db_;
