@@ -163,8 +163,9 @@ class OneInK : public Xapian::PostingSource {
   std::string get_description() const override { return "OneInK(" + std::to_string(k_) + ")"; }
 
  private:
+  // The run of `did` through a multiplicative hash, its high bits mixed down.
   bool picked(Xapian::docid did) const {
-    uint64_t x = ((did - 1) / kRun + 1) * 0x9E3779B97F4A7C15ull;  // a multiplicative hash, then its high bits mixed down
+    uint64_t x = ((did - 1) / kRun + 1) * 0x9E3779B97F4A7C15ull;
     x ^= x >> 29;
     x *= 0xBF58476D1CE4E5B9ull;
     x ^= x >> 32;
@@ -296,10 +297,10 @@ SearchResult Searcher::search(const SearchRequest& req) {
         if (req.time_limit > 0) pass.set_time_limit(req.time_limit);
         pass.get_mset(0, 0, db_.get_doccount());
         result.facets = spy.facets(kMaxFacetValues, every);
-        // Every match was counted: Xapian's estimate (which grouping can
-        // push past what matched) need not stand.
-        if (every == 1 && req.group == Group::None) result.total = spy.seen();
-        if (every == 1) result.total = std::min<uint64_t>(result.total, spy.seen());
+        // Every match was counted: the documents' total is known, and a
+        // count of conversations cannot be more than it.
+        if (every == 1)
+          result.total = req.group == Group::None ? spy.seen() : std::min<uint64_t>(result.total, spy.seen());
       }
       struct Ranked {
         Xapian::MSetIterator it;

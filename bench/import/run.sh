@@ -16,7 +16,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -eq 0 ] && SIZES=(100000 1000000)
 FORMATS=(${LORE_BENCH_FORMATS:-slack wxr github})
 mkdir -p "$DIR"
-cmake --build "$BUILD" --target lore-index lore-gen dump-texts bare-xapian fts5-index -j "${LORE_JOBS:-2}" >/dev/null
+cmake --build "$BUILD" --target lore-index lore-gen dump-texts bare-xapian bare-xapian-shards fts5-index -j "${LORE_JOBS:-2}" >/dev/null
 
 ext() { case $1 in slack) echo zip ;; github) echo tar.gz ;; wxr) echo xml ;; esac; }
 
@@ -57,12 +57,14 @@ for fmt in "${FORMATS[@]}"; do
     fi
     "$BUILD/bench/import/dump-texts" "$DIR/texts.tsv" "$in" 2>/dev/null
     run "bare Xapian (1 thread)" "$n" "$BUILD/bench/import/bare-xapian" "$DIR/texts.tsv" "$DIR/bare.db"
+    rm -rf "$DIR/bare.db" "$DIR"/bare.db.shard*
+    run "bare Xapian, 2 shards + compaction (the ceiling)" "$n" "$BUILD/bench/import/bare-xapian-shards" "$DIR/texts.tsv" "$DIR/bare.db"
     run "SQLite FTS5 (porter)" "$n" "$BUILD/bench/import/fts5-index" "$DIR/texts.tsv" "$DIR/fts5.sqlite"
     if command -v scriptindex >/dev/null; then
       awk -F'\t' '{print "id=" $1; print "text=" $2; print ""}' "$DIR/texts.tsv" >"$DIR/texts.omega"
       rm -rf "$DIR/omega.db"
       run "omega scriptindex" "$n" scriptindex "$DIR/omega.db" "$ROOT/bench/import/omega.script" "$DIR/texts.omega"
     fi
-    rm -rf "$DIR/bare.db" "$DIR/omega.db" "$DIR/fts5.sqlite" "$DIR/texts.tsv" "$DIR/texts.omega"
+    rm -rf "$DIR/bare.db" "$DIR"/bare.db.shard* "$DIR/omega.db" "$DIR/fts5.sqlite" "$DIR/texts.tsv" "$DIR/texts.omega"
   done
 done
