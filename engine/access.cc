@@ -32,7 +32,7 @@ bool Access::may_see(const Record& r) const {
 }
 
 Xapian::Query access_filter(const Access& access) {
-  if (access.all) return Xapian::Query::MatchAll;
+  if (access.all) return match_all();
   std::vector<Xapian::Query> allowed{Xapian::Query(std::string(field(Field::Public).prefix))};
   for (const auto& p : access.principals) allowed.emplace_back(term(Field::Access, p));
   return Xapian::Query(Xapian::Query::OP_OR, allowed.begin(), allowed.end());

@@ -175,7 +175,7 @@ class Parser {
   }
 
   ParsedQuery run() {
-    if (toks_.front().type == Tok::End) return {Xapian::Query::MatchAll, "(all)", false, {}};
+    if (toks_.front().type == Tok::End) return {match_all(), "(all)", false, {}};
     Node n = parse_or();
     if (peek().type == Tok::RParen) fail("unbalanced \")\"", peek().column, "remove it or add a \"(\" before");
     if (peek().type != Tok::End) fail("unexpected \"" + peek().text + "\"", peek().column);
@@ -314,7 +314,7 @@ class Parser {
       if (groups.size() == 1) out.group = groups[0].first;
     } else {
       // Only negations: everything but them.
-      out.query = Xapian::Query::MatchAll;
+      out.query = match_all();
       out.filter = true;
       tree = "(all)";
     }

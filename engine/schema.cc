@@ -475,7 +475,7 @@ Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, 
   const auto last = static_cast<int64_t>(std::ceil(Xapian::sortable_unserialise(db.get_value_upper_bound(slot))));
   if (lo && *lo <= first) lo.reset();
   if (hi && *hi >= last) hi.reset();
-  if (!lo && !hi) return Xapian::Query::MatchAll;  // every document has a date
+  if (!lo && !hi) return match_all();  // every document has a date
   std::vector<Xapian::Query> in = date_pieces(lo, hi, first, last);
   if (in.empty()) return Xapian::Query::MatchNothing;
   // A filter costs Xapian a look at each of its pieces for every candidate:
@@ -489,7 +489,7 @@ Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, 
   if (hi)
     for (auto& q : date_pieces(*hi + 1, std::nullopt, first, last)) out.push_back(std::move(q));
   if (out.size() + 2 <= in.size())
-    return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll,
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(),
                          Xapian::Query(Xapian::Query::OP_OR, out.begin(), out.end()));
   return Xapian::Query(Xapian::Query::OP_OR, in.begin(), in.end());
 }

@@ -247,6 +247,12 @@ Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, 
 /// itself (by its id) and the documents that answer it (by XTH:).
 Xapian::Query thread_query(std::string_view thread);
 
+/// A query matching every document. Always this, never Xapian::Query::MatchAll:
+/// that is one static object whose reference count is not atomic, so copies
+/// of it made by two searching threads at once corrupt it (lore-serve
+/// crashed so). Xapian::Query::MatchNothing holds nothing and is safe.
+inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+
 /// The TermGenerator and QueryParser stemming Lore uses.
 Xapian::Stem default_stemmer();
 
