@@ -284,7 +284,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         // that collapsed every match read each one's conversation), and
         // over a sample (OneInK) when the matches are many.
         const uint64_t matches = mset.get_uncollapsed_matches_estimated();
-        const uint64_t sample = std::min<uint64_t>(getenv("XS") ? atoi(getenv("XS")) : kFacetSample, std::max<uint64_t>(req.exact_facets_up_to / 2, 1));
+        const uint64_t sample = std::min<uint64_t>(kFacetSample, std::max<uint64_t>(req.exact_facets_up_to / 2, 1));
         const auto every =
             static_cast<Xapian::docid>(matches > req.exact_facets_up_to ? (matches + sample - 1) / sample : 1);
         FacetSpy spy(std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
