@@ -31,10 +31,19 @@ bool Access::may_see(const Record& r) const {
   return false;
 }
 
+namespace {
+// The caller's principals as the terms restricted documents carry (XR:).
+std::vector<Xapian::Query> principal_terms(const Access& access) {
+  std::vector<Xapian::Query> out;
+  for (const auto& p : access.principals) out.emplace_back(term(Field::Access, p));
+  return out;
+}
+}  // namespace
+
 Xapian::Query access_filter(const Access& access) {
   if (access.all) return match_all();
-  std::vector<Xapian::Query> allowed{Xapian::Query(std::string(field(Field::Public).prefix))};
-  for (const auto& p : access.principals) allowed.emplace_back(term(Field::Access, p));
+  std::vector<Xapian::Query> allowed = principal_terms(access);
+  allowed.emplace(allowed.begin(), std::string(field(Field::Public).prefix));
   return Xapian::Query(Xapian::Query::OP_OR, allowed.begin(), allowed.end());
 }
 
@@ -48,8 +57,7 @@ Xapian::Query restrict(const Xapian::Query& query, const Access& access) {
   if (access.all) return query;
   Xapian::Query hidden(term(Field::Flag, "private"));
   if (!access.principals.empty()) {
-    std::vector<Xapian::Query> mine;
-    for (const auto& p : access.principals) mine.emplace_back(term(Field::Access, p));
+    const std::vector<Xapian::Query> mine = principal_terms(access);
     hidden = Xapian::Query(Xapian::Query::OP_AND_NOT, hidden, Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));
   }
   return Xapian::Query(Xapian::Query::OP_AND_NOT, query, hidden);

@@ -236,16 +236,19 @@ void set_body(Record& r, const std::string& html) {
 
 bool comment_approved(std::string_view a) { return a == "1" || a == "approved"; }
 
+// A comment proper, not a pingback or trackback.
+bool plain_comment(const WpComment& c) { return c.type.empty() || c.type == "comment"; }
+
 // The comments emit_comment() turns into records.
 bool comment_emitted(const WpComment& c) {
-  return (c.type.empty() || c.type == "comment") && comment_approved(c.approved) && !c.id.empty();
+  return plain_comment(c) && comment_approved(c.approved) && !c.id.empty();
 }
 
 }  // namespace
 
 void Mapper::emit_comment(const WpComment& c, const std::string& host, const std::string& post_id,
                           const std::string& post_link, const std::vector<std::string>& principals) {
-  if (!(c.type.empty() || c.type == "comment")) {
+  if (!plain_comment(c)) {
     sink_.skip("comment:" + c.type);
     return;
   }
