@@ -50,9 +50,9 @@
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
-// 2021-03-04T05:06:07Z, text "ship it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0, XSRC:slack, XK:reply, XIN:ops,
-// XIN:c1, XA:slack:u1, XIS:reply, XIS:thread, XPUBLIC, XY:2021, XYM:2021-03,
-// ship, Zship, it, and values 0, 3, 4, 5. Its root, slack:C1/1.0, has no XTH
+// 2021-03-04T05:06:07Z, text "ship it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0,
+// XSRC:slack, XK:reply, XIN:ops, XIN:c1, XA:slack:u1, XIS:reply, XIS:thread,
+// XPUBLIC, XY:2021, XYM:2021-03, ship, Zship, it, and values 0, 3, 4, 5. Its root, slack:C1/1.0, has no XTH
 // term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
 //
 // Metadata: lore:schema (the version), lore:last_import, and the author
