@@ -1,5 +1,6 @@
 #include "index_writer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -254,10 +255,9 @@ std::vector<std::vector<std::string>> IndexWriter::read_synonyms(const std::stri
 // Answers carry the flag from the start (they have a parent).
 void IndexWriter::mark_root(const std::string& thread) {
   const std::string flag = term(Field::Flag, "thread");
-  if (db_.get_termfreq(term(Field::Thread, thread)) == 0) return;  // no answers (left)
   const std::string root = term(Field::Id, thread);
   auto p = db_.postlist_begin(root);
-  if (p == db_.postlist_end(root)) return;  // the root is not (yet) imported
+  if (p == db_.postlist_end(root)) return;  // the root is not here (or not imported)
   Xapian::Document d = db_.get_document(*p);
   auto t = d.termlist_begin();
   t.skip_to(flag);
@@ -267,23 +267,43 @@ void IndexWriter::mark_root(const std::string& thread) {
 }
 
 void IndexWriter::mark_threads() {
-  for (const auto& thread : touched_threads_) mark_root(thread);
+  for (const auto& thread : touched_threads_)
+    if (db_.get_termfreq(term(Field::Thread, thread)) > 0) mark_root(thread);  // answers left
   touched_threads_.clear();
 }
 
 // Every conversation with answers, once: the thread id is read from an
 // answer's value, since a term past Xapian's length limit keeps only a hash.
-void IndexWriter::mark_all_threads() {
-  const std::string prefix(field(Field::Thread).prefix);
+std::vector<std::string> IndexWriter::answered_threads() const {
   std::vector<std::string> threads;
-  for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t)
-    threads.push_back(db_.get_document(*db_.postlist_begin(*t)).get_value(field(Field::Thread).slot));
-  for (const auto& thread : threads) mark_root(thread);
+  xapian_try(path_, [&] {
+    const std::string prefix(field(Field::Thread).prefix);
+    for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t)
+      threads.push_back(db_.get_document(*db_.postlist_begin(*t)).get_value(field(Field::Thread).slot));
+  });
+  return threads;
 }
 
-void IndexWriter::seal() {
+bool IndexWriter::holds(const std::string& id) const {
+  bool found = false;
+  xapian_try(path_, [&] { found = db_.term_exists(term(Field::Id, id)); });
+  return found;
+}
+
+void IndexWriter::seal() { seal(answered_threads()); }
+
+void IndexWriter::seal(const std::vector<std::string>& answered) {
   xapian_try(path_, [&] {
-    mark_all_threads();
+    for (const auto& thread : answered) mark_root(thread);
+    flush_spelling();
+    flush_who();
+    db_.commit();
+  });
+  pending_ = 0;
+}
+
+void IndexWriter::retire() {
+  xapian_try(path_, [&] {
     flush_spelling();
     flush_who();
     db_.commit();
@@ -333,11 +353,18 @@ constexpr size_t kMaxQueued = 16;
 // Metadata that more than one shard holds: the author directory's entries
 // are joined; otherwise the greatest value wins (the same schema version in
 // each; the latest import time).
+//
+// Xapian 1.4's glass backend hands over the key as it stores it, behind two
+// bytes that mark user metadata ("\0\xc0"): the directory's entries were
+// taken for other keys, and a word's authors in one shard lost to those in
+// another, until a test with many parts showed it.
 class JoinMetadata : public Xapian::Compactor {
  public:
   std::string resolve_duplicate_metadata(const std::string& key, size_t n, const std::string tags[]) override {
+    std::string_view k = key;
+    if (k.size() >= 2 && k[0] == '\0' && k[1] == '\xc0') k.remove_prefix(2);
     std::string out = tags[0];
-    const bool who = key.rfind(kWhoKey, 0) == 0;
+    const bool who = k.substr(0, kWhoKey.size()) == kWhoKey;
     for (size_t i = 1; i < n; ++i) out = who ? merge_who(out, tags[i]) : std::max(out, tags[i]);
     return out;
   }
@@ -348,8 +375,11 @@ std::string merge_dir(const std::string& db) { return (fs::path(db) / ".lore-mer
 
 }  // namespace
 
-ParallelWriter::ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size)
-    : path_(path), batch_size_(batch_size), main_(std::make_unique<IndexWriter>(path, batch_size)) {
+ParallelWriter::ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size, uint64_t part_docs)
+    : path_(path),
+      batch_size_(batch_size),
+      part_docs_(part_docs ? part_docs : kPartDocs),
+      main_(std::make_unique<IndexWriter>(path, batch_size)) {
   std::error_code ec;
   // Leftovers of a run that died before merging (we hold the lock now).
   fs::remove_all(shards_dir(path_), ec);
@@ -374,8 +404,10 @@ ParallelWriter::~ParallelWriter() {
 void ParallelWriter::start(size_t n) {
   for (size_t i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
-    if (sharded())
-      w->writer = std::make_unique<IndexWriter>(shard_paths_[i], batch_size_, true);
+    if (sharded()) {
+      w->shard_path = shard_paths_[i];
+      open_part(*w);
+    }
     workers_.push_back(std::move(w));
   }
   for (auto& w : workers_) w->thread = std::thread([this, wp = w.get()] { run(*wp); });
@@ -392,11 +424,40 @@ void ParallelWriter::stop_workers() {
   }
   for (auto& w : workers_)
     if (w->thread.joinable()) w->thread.join();
+  part_paths_.clear();
+  for (auto& w : workers_) part_paths_.insert(part_paths_.end(), w->part_paths.begin(), w->part_paths.end());
   workers_.clear();  // closes the shards, committing what they hold
 }
 
+// A worker's next part: the shard's path, numbered. The worker's own thread
+// opens every part but the first.
+void ParallelWriter::open_part(Worker& w) {
+  w.part_paths.push_back(w.shard_path + "-" + std::to_string(w.part_paths.size()));
+  w.parts.push_back(std::make_unique<IndexWriter>(w.part_paths.back(), batch_size_, true));
+}
+
+// New ids go to the newest part; an id written before is upserted where it is.
+IndexWriter& ParallelWriter::writer_for(Worker& w, const Item& item) {
+  if (w.parts.empty()) return *main_;
+  if (!item.fresh && item.tally && w.parts.size() > 1)
+    for (auto p = w.parts.rbegin(); p != w.parts.rend(); ++p)
+      if ((*p)->holds(item.record.id)) return **p;
+  return *w.parts.back();
+}
+
+// A conversation may have its root in one part and answers in another.
+void ParallelWriter::seal_parts(Worker& w) {
+  std::vector<std::string> answered;
+  for (auto& p : w.parts) {
+    auto threads = p->answered_threads();
+    answered.insert(answered.end(), threads.begin(), threads.end());
+  }
+  std::sort(answered.begin(), answered.end());
+  answered.erase(std::unique(answered.begin(), answered.end()), answered.end());
+  for (auto& p : w.parts) p->seal(answered);
+}
+
 void ParallelWriter::run(Worker& w) {
-  IndexWriter& writer = w.writer ? *w.writer : *main_;
   for (;;) {
     std::vector<Item> batch;
     {
@@ -412,12 +473,19 @@ void ParallelWriter::run(Worker& w) {
       if (!item.tally) ++markers;
       if (failed_) continue;  // after an error, only drain
       try {
-        if (item.tally)
-          item.tally->count(writer.write(item.record, item.fresh));
-        else if (item.seal)
-          writer.seal();
-        else
-          writer.commit();
+        if (item.tally) {
+          item.tally->count(writer_for(w, item).write(item.record, item.fresh));
+        } else if (w.parts.empty()) {
+          main_->commit();
+        } else if (item.seal) {
+          seal_parts(w);
+        } else {
+          for (auto& p : w.parts) p->commit();
+        }
+        if (!w.parts.empty() && w.parts.size() < kMaxParts && w.parts.back()->document_count() >= part_docs_) {
+          w.parts.back()->retire();
+          open_part(w);
+        }
       } catch (...) {
         std::lock_guard lk(error_mu_);
         if (!error_) error_ = std::current_exception();
@@ -535,7 +603,7 @@ void ParallelWriter::merge() {
   uint64_t total = 0;
   std::vector<Xapian::Database> shards;
   xapian_try(path_, [&] {
-    for (const auto& p : shard_paths_) {
+    for (const auto& p : part_paths_) {
       shards.emplace_back(p);
       total += shards.back().get_doccount();
     }

@@ -61,6 +61,21 @@ class IndexWriter {
   /// (commit() does all of that itself for a database that is not scratch.)
   void seal();
 
+  /// seal() for one of several scratch databases that share conversations
+  /// (a worker's parts): marks the roots this one holds of `answered`, the
+  /// conversations with answers in any of them (answered_threads()).
+  void seal(const std::vector<std::string>& answered);
+
+  /// The conversations that have answers here, by thread id.
+  std::vector<std::string> answered_threads() const;
+
+  /// Gives Xapian the spelling and author changes held back, and commits:
+  /// a scratch database that takes no new documents keeps little in memory.
+  void retire();
+
+  /// True when a document of this id is here.
+  bool holds(const std::string& id) const;
+
   /// Documents in the database now.
   uint64_t document_count() const;
 
@@ -85,7 +100,6 @@ class IndexWriter {
 
  private:
   void mark_threads();
-  void mark_all_threads();
   void mark_root(const std::string& thread);
   void remove_spelling(const Xapian::Document& doc);
   void add_spelling(const std::vector<std::string>& words);
@@ -133,7 +147,9 @@ struct WriteTally {
 class ParallelWriter {
  public:
   /// Opens (or creates) the database at `path`; throws lore::Error.
-  ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size = 5000);
+  /// `part_docs`: documents a shard's part takes (kPartDocs; tests use less).
+  ParallelWriter(const std::string& path, unsigned threads, uint32_t batch_size = 5000,
+                 uint64_t part_docs = kPartDocs);
   /// Stops the workers; shards not merged by finish() are discarded.
   ~ParallelWriter();
   ParallelWriter(const ParallelWriter&) = delete;
@@ -159,6 +175,16 @@ class ParallelWriter {
   /// Documents in the database (after finish(): everything written).
   uint64_t document_count();
 
+  /// Documents a shard's part takes before the shard starts a new part.
+  /// Xapian's work at every flush grows with the size of the database it
+  /// flushes into; parts of this size kept a 1M-message import's flushes as
+  /// cheap as a 100k one's, and cost the merge little (bench/import).
+  static constexpr uint64_t kPartDocs = 100000;
+  /// Parts a shard has at most: the last one takes every document after.
+  /// Sealing looks up each answered conversation in every part of a shard,
+  /// and the merge reads every part; this bounds both for any import size.
+  static constexpr size_t kMaxParts = 8;
+
  private:
   struct Item {
     Record record;
@@ -167,7 +193,10 @@ class ParallelWriter {
     bool seal = false;            // a commit marker that seals the shard
   };
   struct Worker {
-    std::unique_ptr<IndexWriter> writer;
+    // A shard's parts, each a scratch database; the last takes new documents.
+    std::vector<std::unique_ptr<IndexWriter>> parts;
+    std::vector<std::string> part_paths;
+    std::string shard_path;  // parts are named after it
     std::thread thread;
     std::mutex mu;
     std::condition_variable cv;
@@ -178,6 +207,9 @@ class ParallelWriter {
   };
 
   void start(size_t workers);
+  void open_part(Worker& w);
+  IndexWriter& writer_for(Worker& w, const Item& item);
+  void seal_parts(Worker& w);
   void stop_workers();
   void run(Worker& w);
   void push(Worker& w, Item&& item);
@@ -190,8 +222,10 @@ class ParallelWriter {
 
   std::string path_;
   uint32_t batch_size_;
+  uint64_t part_docs_;
   std::unique_ptr<IndexWriter> main_;
-  std::vector<std::string> shard_paths_;
+  std::vector<std::string> shard_paths_;  // one a worker, when sharded
+  std::vector<std::string> part_paths_;   // every part of every shard, once the workers stopped
   std::vector<std::unique_ptr<Worker>> workers_;
   std::mutex error_mu_;
   std::exception_ptr error_;

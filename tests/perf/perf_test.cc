@@ -125,9 +125,20 @@ void expect_same_index(const fs::path& a, const fs::path& b) {
   for (const auto& k : ka) EXPECT_EQ(da.get_metadata(k), db.get_metadata(k)) << k;
 }
 
-TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
+// Every spelling word of `a` with the same frequency in `b`, and no other.
+void expect_same_spelling(const fs::path& a, const fs::path& b) {
+  Xapian::Database da(a.string()), db(b.string());
+  std::map<std::string, Xapian::doccount> sa, sb;
+  for (auto w = da.spellings_begin(); w != da.spellings_end(); ++w) sa[*w] = w.get_termfreq();
+  for (auto w = db.spellings_begin(); w != db.spellings_end(); ++w) sb[*w] = w.get_termfreq();
+  EXPECT_GT(sa.size(), 100u);
+  EXPECT_EQ(sa, sb);
+}
+
+// The serial writer's index, whatever the size of a shard's parts.
+void expect_parallel_same_as_serial(uint64_t part_docs, const std::string& name) {
   auto records = slack_records(4000, 3);
-  fs::path dir = temp_dir("same");
+  fs::path dir = temp_dir(name);
   {
     IndexWriter serial((dir / "serial").string());
     for (const auto& r : records) serial.write(r);
@@ -135,7 +146,7 @@ TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
   }
   WriteTally tally;
   {
-    ParallelWriter par((dir / "parallel").string(), 2);
+    ParallelWriter par((dir / "parallel").string(), 2, 5000, part_docs);
     EXPECT_TRUE(par.sharded());
     for (auto r : records) par.write(std::move(r), tally);
     par.finish();
@@ -144,17 +155,32 @@ TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
   EXPECT_EQ(tally.added, 4000u);
   EXPECT_FALSE(fs::exists(dir / "parallel" / ".lore-shards"));
   EXPECT_FALSE(fs::exists(dir / "parallel" / ".lore-merge"));
+  // Terms include the thread flag of every root, marked in whichever part
+  // its answers went to.
   expect_same_index(dir / "serial", dir / "parallel");
+  expect_same_spelling(dir / "serial", dir / "parallel");
   // Thread roots are marked although they learn of their replies later.
   Xapian::Database db((dir / "parallel").string());
   EXPECT_GT(db.get_termfreq(term(Field::Flag, "thread")), db.get_termfreq(term(Field::Flag, "reply")));
   fs::remove_all(dir);
 }
 
-TEST(ParallelWriter, within_one_sharded_run_an_id_ends_up_once_with_its_newest_version) {
-  fs::path dir = temp_dir("upsert");
+TEST(ParallelWriter, shards_give_the_same_documents_as_the_serial_writer) {
+  expect_parallel_same_as_serial(ParallelWriter::kPartDocs, "same");
+}
+
+// 4,000 records in parts of 300: each shard in seven parts, conversations
+// whose roots and answers are in different parts.
+TEST(ParallelWriter, shards_in_many_parts_give_the_same_documents_as_the_serial_writer) {
+  expect_parallel_same_as_serial(300, "parts");
+}
+
+// Upserts and deletions within one run; with `part_docs` 30, the second
+// version of an id comes when its shard has moved on to a later part.
+void expect_newest_versions(uint64_t part_docs, const std::string& name) {
+  fs::path dir = temp_dir(name);
   WriteTally tally;
-  ParallelWriter w((dir / "db").string(), 2);
+  ParallelWriter w((dir / "db").string(), 2, 5000, part_docs);
   ASSERT_TRUE(w.sharded());
   for (int i = 0; i < 200; ++i) {
     Record r = test::make_record("x:" + std::to_string(i), "x", "message", 1600000000, "first version");
@@ -190,6 +216,44 @@ TEST(ParallelWriter, within_one_sharded_run_an_id_ends_up_once_with_its_newest_v
     ASSERT_EQ(db.get_termfreq(q), 1u) << q;
     Record r = from_document(db.get_document(*db.postlist_begin(q)));
     EXPECT_EQ(r.text, i % 2 ? "second version" : "first version") << q;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ParallelWriter, within_one_sharded_run_an_id_ends_up_once_with_its_newest_version) {
+  expect_newest_versions(ParallelWriter::kPartDocs, "upsert");
+}
+
+TEST(ParallelWriter, an_id_written_to_an_earlier_part_is_upserted_there) {
+  expect_newest_versions(30, "upsert_parts");
+}
+
+// Roots that do not say they were answered (r.answered unset, as some
+// sources give no hint) learn it when the shards are sealed, also when the
+// answers went to a later part of the shard than the root.
+TEST(ParallelWriter, a_root_answered_in_a_later_part_is_marked_as_a_thread) {
+  fs::path dir = temp_dir("roots");
+  WriteTally tally;
+  ParallelWriter w((dir / "db").string(), 2, 5000, 30);
+  ASSERT_TRUE(w.sharded());
+  for (int i = 0; i < 100; ++i)
+    w.write(test::make_record("t:" + std::to_string(i), "t", "message", 1600000000 + i, "a question"), tally);
+  for (int i = 0; i < 100; i += 2) {
+    Record r = test::make_record("t:" + std::to_string(i) + "/a", "t", "reply", 1600001000 + i, "an answer");
+    r.parent = r.thread = "t:" + std::to_string(i);
+    w.write(std::move(r), tally);
+  }
+  w.finish();
+  EXPECT_EQ(w.document_count(), 150u);
+  Xapian::Database db((dir / "db").string());
+  const std::string flag = term(Field::Flag, "thread");
+  EXPECT_EQ(db.get_termfreq(flag), 100u);  // 50 answers and their 50 roots
+  for (int i = 0; i < 100; ++i) {
+    const std::string q = term(Field::Id, "t:" + std::to_string(i));
+    Xapian::Document d = db.get_document(*db.postlist_begin(q));
+    auto t = d.termlist_begin();
+    t.skip_to(flag);
+    EXPECT_EQ(t != d.termlist_end() && *t == flag, i % 2 == 0) << q;
   }
   fs::remove_all(dir);
 }
