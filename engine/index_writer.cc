@@ -48,6 +48,11 @@ IndexWriter::~IndexWriter() {
 }
 
 IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
+  if (r.deferred) {  // a reader's work not done yet (Record::finish())
+    Record finished = r;
+    finished.finish();
+    return write(finished, fresh);
+  }
   Outcome outcome = Outcome::Unchanged;
   xapian_try(path_, [&] {
     const std::string idterm = term(Field::Id, r.id);
@@ -474,6 +479,7 @@ void ParallelWriter::run(Worker& w) {
       if (failed_) continue;  // after an error, only drain
       try {
         if (item.tally) {
+          item.record.finish();
           item.tally->count(writer_for(w, item).write(item.record, item.fresh));
         } else if (w.parts.empty()) {
           main_->commit();

@@ -49,6 +49,23 @@ struct Record {
   /// the cost of rewriting the root's document.
   bool answered = false;
 
+  /// Work a reader left for the writer (RecordSink::defers_work()): turning
+  /// `raw` into the text and its features, done once on a writer thread
+  /// before the record is hashed, so that the reading thread only parses.
+  /// Not part of the JSON form; finish() does it and clears both.
+  void (*deferred)(Record&) = nullptr;
+  std::string raw;  ///< what `deferred` works from (a WordPress body's HTML)
+
+  /// Does the work a reader left (deferred), if any.
+  void finish() {
+    if (!deferred) return;
+    auto work = deferred;
+    deferred = nullptr;
+    work(*this);
+    raw.clear();
+    raw.shrink_to_fit();
+  }
+
   /// The thread id, defaulting to the record's own id for a root.
   const std::string& thread_id() const { return thread.empty() ? id : thread; }
 };

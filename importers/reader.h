@@ -59,6 +59,9 @@ class RecordSink {
   virtual void reject(const Position& where, std::string_view reason) = 0;
   /// Something deliberately not indexed (a join event, a draft), by category.
   virtual void skip(std::string_view category) = 0;
+  /// True when this sink calls Record::finish() itself, on another thread:
+  /// a reader may then leave rendering to it (Record::deferred).
+  virtual bool defers_work() const { return false; }
 };
 
 /// A possible input: a plain file, a folder, or an archive (.zip, .tar.gz).

@@ -95,6 +95,9 @@ class WriterSink : public RecordSink {
 
   void skip(std::string_view category) override { ++stats_.skipped[std::string(category)]; }
 
+  // The writer's threads finish records (ParallelWriter::write).
+  bool defers_work() const override { return true; }
+
  private:
   ParallelWriter& writer_;
   WriteTally& tally_;

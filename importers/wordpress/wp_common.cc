@@ -227,11 +227,19 @@ void set_author(Record& r, const WpPerson& person, const std::string& fallback_n
   add_unique(r.author_aliases, full);
 }
 
-void set_body(Record& r, const std::string& html) {
-  std::string cleaned = strip_shortcodes(strip_block_comments(html));
+void render_body(Record& r) {
+  std::string cleaned = strip_shortcodes(strip_block_comments(r.raw));
   text::Extracted extracted = text::html_to_text(cleaned);
   r.text = std::move(extracted.text);
   text::apply_features(extracted, r);
+}
+
+// The body's HTML to text now, or by the sink's writer (RecordSink::defers_work()):
+// the HTML parser was half the reading thread's work, the whole of it on a re-import.
+void set_body(Record& r, const std::string& html, bool defer) {
+  r.raw = html;
+  r.deferred = &render_body;
+  if (!defer || html.empty()) r.finish();
 }
 
 bool comment_approved(std::string_view a) { return a == "1" || a == "approved"; }
@@ -276,7 +284,7 @@ void Mapper::emit_comment(const WpComment& c, const std::string& host, const std
   else if (!post_link.empty())
     r.url = post_link + "#comment-" + c.id;
   r.principals = principals;
-  set_body(r, c.content_html);
+  set_body(r, c.content_html, sink_.defers_work());
   sink_.record(std::move(r));
 }
 
@@ -318,7 +326,7 @@ void Mapper::emit_post(const WpPost& post, const std::string& host) {
       add_tag(r.tags, inline_text(term.name.empty() ? term.slug : term.name));
   }
   r.principals = principals;
-  set_body(r, post.content_html.empty() ? post.excerpt_html : post.content_html);
+  set_body(r, post.content_html.empty() ? post.excerpt_html : post.content_html, sink_.defers_work());
   // A post that comes with comments is a thread from the start (Record::answered).
   r.answered = std::any_of(post.comments.begin(), post.comments.end(), comment_emitted);
   std::string post_link = post.link;

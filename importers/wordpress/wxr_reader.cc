@@ -85,6 +85,9 @@ class QueueSink : public RecordSink {
     events_.emplace_back(Reject{where, std::string(reason)});
   }
   void skip(std::string_view category) override { events_.emplace_back(Skip{std::string(category)}); }
+  // As the sink the records are for.
+  bool defers_work() const override { return defers_; }
+  void set_defers(bool defers) { defers_ = defers; }
 
   void flush(RecordSink& to) {
     for (auto& e : events_) {
@@ -100,6 +103,7 @@ class QueueSink : public RecordSink {
 
  private:
   std::vector<Event> events_;
+  bool defers_ = false;
 };
 
 // Why the parse was stopped from inside a handler.
@@ -123,6 +127,7 @@ class WxrParser {
 
   /// Parses what `read` yields (0 at the end) and streams the records.
   void run(const std::function<size_t(char*, size_t)>& read, RecordSink& sink) {
+    queue_.set_defers(sink.defers_work());
     XmlCleaner cleaner;
     std::vector<char> raw(1 << 16);
     std::string clean;

@@ -11,6 +11,7 @@
 
 #include "errors.h"
 #include "reader.h"
+#include "record_json.h"
 #include "test_archive.h"
 #include "test_util.h"
 #include "wordpress/rest_reader.h"
@@ -209,6 +210,37 @@ struct WxrCase {
   const char* file;
   size_t posts, pages, comments, restricted, rejects;
 };
+
+// A sink that, like lore-index's, finishes records itself.
+struct DeferringSink : CollectingSink {
+  bool defers_work() const override { return true; }
+};
+
+// Rendering left to the writer gives the very records rendered at once.
+TEST(WxrThemeUnitTest, BodiesLeftToTheWriterRenderTheSame) {
+  auto now = read_wxr(realdata(kThemeUnit));
+  DeferringSink later;
+  wp::WxrReader().read(realdata(kThemeUnit), {}, later);
+  ASSERT_EQ(later.records.size(), now.records.size());
+  size_t deferred = 0;
+  for (size_t i = 0; i < later.records.size(); ++i) {
+    Record& r = later.records[i];
+    EXPECT_EQ(now.records[i].deferred, nullptr);
+    if (r.deferred) {
+      ++deferred;
+      EXPECT_TRUE(r.text.empty()) << r.id;
+      EXPECT_FALSE(r.raw.empty()) << r.id;
+    }
+    r.finish();
+    EXPECT_EQ(r.deferred, nullptr);
+    EXPECT_TRUE(r.raw.empty());
+    EXPECT_EQ(record_to_json(r, JsonForm::Compact), record_to_json(now.records[i], JsonForm::Compact)) << r.id;
+  }
+  size_t with_text = 0;
+  for (const auto& r : now.records) with_text += !r.text.empty();
+  EXPECT_GE(deferred, with_text);  // every body that has any text was left to the writer
+  EXPECT_GT(with_text, 80u);
+}
 
 TEST(WxrSamples, PinnedCountsPerFile) {
   const WxrCase cases[] = {
