@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -43,6 +44,11 @@ const FieldInfo* field_by_name(std::string_view name) {
 std::string lowercase(std::string_view text) {
   std::string out;
   out.reserve(text.size());
+  // Most values are ASCII (ids, channel names, logins): no decoding needed.
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    for (char c : text) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    return out;
+  }
   for (Xapian::Utf8Iterator it(text.data(), text.size()); it != Xapian::Utf8Iterator(); ++it)
     Xapian::Unicode::append_utf8(out, Xapian::Unicode::tolower(*it));
   return out;
@@ -265,7 +271,7 @@ namespace {
 // Document can only raise a wdf while keeping positions, so a word of a
 // document past about 85 times the reference length keeps its raw wdf: such
 // documents are a little less penalised for length than BM25 would.
-void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::string>* out) {
+__attribute__((noinline)) void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::string>* out) {
   thread_local std::vector<std::pair<std::string, Xapian::termcount>> words;
   words.clear();
   double length = 0;
@@ -290,8 +296,57 @@ void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::
 
 }  // namespace
 
-Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
-                             const LengthNorm& norm, std::vector<std::string>* words) {
+namespace {
+
+// The free text's terms without scaling, and the words for spelling: what
+// normalise_wdf() walks for, when the shortcut below made it unneeded.
+void list_words(const Xapian::Document& doc, std::vector<std::string>* out) {
+  if (!out) return;
+  out->clear();
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    if (t.get_wdf() != 0) out->push_back(*t);
+}
+
+bool ascii_word_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// At most how many words Xapian's TermGenerator finds in `text`: a word
+// starts where a run of word characters does, and joining (AT&T, don't)
+// only makes fewer. Unknown (nullopt) for text with any non-ASCII byte,
+// whose letters, and CJK n-grams, are Xapian's to count.
+std::optional<size_t> ascii_words_at_most(std::string_view text) {
+  size_t n = 0;
+  bool in_word = false;
+  for (unsigned char c : text) {
+    if (c >= 0x80) return std::nullopt;
+    const bool w = ascii_word_char(c);
+    n += w && !in_word;
+    in_word = w;
+  }
+  return n;
+}
+
+// The wdf scale every short document gets (LengthNorm clamps its length to
+// min_normlen × reference_length), when that scale is a whole number and
+// the record is surely that short: each word's wdf is then known before it
+// is indexed (the scale times its count), and normalise_wdf()'s second walk
+// over the terms, a sixteenth of an import's instructions, is not needed.
+// Each word adds at most 2 to the length (the word and its stem); a title's
+// words are indexed twice, once with weight 3 (to_document()).
+std::optional<unsigned> short_document_scale(const Record& r, const std::string& parts, const LengthNorm& n) {
+  const double scale = kWdfScale / (1 - n.b + n.b * n.min_normlen);
+  if (scale < 1 || scale != std::round(scale) || scale > 1e6) return std::nullopt;
+  const auto title = ascii_words_at_most(r.title), text = ascii_words_at_most(r.text),
+             joined = ascii_words_at_most(parts);
+  if (!title || !text || !joined) return std::nullopt;
+  const double most = 2.0 * (*title * 4 + *text + *joined);
+  if (most > n.min_normlen * n.reference_length) return std::nullopt;
+  return static_cast<unsigned>(scale);
+}
+
+Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
+                                const LengthNorm& norm, std::vector<std::string>* words, bool shortcut) {
   Xapian::Document doc;
   tg.set_document(doc);
 
@@ -345,16 +400,21 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   }
 
   // Title words count more than body words, and are searchable on their own.
+  const std::string parts = joined_parts(r.title + "\n" + r.text);
+  const std::optional<unsigned> known = shortcut ? short_document_scale(r, parts, norm) : std::nullopt;
+  const unsigned k = known.value_or(1);
   if (!r.title.empty()) {
-    tg.index_text(r.title, 1, std::string(field(Field::Title).prefix));
+    tg.index_text(r.title, k, std::string(field(Field::Title).prefix));
     tg.increase_termpos(10);
-    tg.index_text(r.title, 3);
+    tg.index_text(r.title, 3 * k);
     tg.increase_termpos(10);
   }
-  tg.index_text(r.text);
-  if (std::string parts = joined_parts(r.title + "\n" + r.text); !parts.empty())
-    tg.index_text_without_positions(parts);
-  normalise_wdf(doc, norm, words);
+  tg.index_text(r.text, k);
+  if (!parts.empty()) tg.index_text_without_positions(parts, k);
+  if (known)
+    list_words(doc, words);
+  else
+    normalise_wdf(doc, norm, words);
 
   // The date's year and month as terms too: date ranges (date_query()).
   const std::string iso = format_iso8601(r.date);
@@ -365,6 +425,17 @@ Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const s
   doc.add_value(field(Field::Facets).slot, facet_value(r));
   doc.add_value(field(Field::Record).slot, content_hash(json) + json);
   return doc;
+}
+
+}  // namespace
+
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
+                             const LengthNorm& norm, std::vector<std::string>* words) {
+  return build_document(r, tg, json, norm, words, true);
+}
+
+Xapian::Document detail::to_document_the_long_way(const Record& r, Xapian::TermGenerator& tg, const LengthNorm& norm) {
+  return build_document(r, tg, record_to_json(r, JsonForm::Compact), norm, nullptr, false);
 }
 
 namespace {

@@ -230,6 +230,14 @@ Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, co
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& json,
                              const LengthNorm& norm = {}, std::vector<std::string>* words = nullptr);
 
+namespace detail {
+/// to_document() without its shortcut for short ASCII records (whose wdfs
+/// it knows before indexing): every word's frequency counted, then scaled.
+/// The two must give the same document; tests compare them.
+Xapian::Document to_document_the_long_way(const Record& record, Xapian::TermGenerator& tg,
+                                          const LengthNorm& norm = {});
+}  // namespace detail
+
 /// The record stored in a document (value slot 5).
 Record from_document(const Xapian::Document& doc);
 

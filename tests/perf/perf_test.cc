@@ -103,6 +103,64 @@ std::vector<Record> slack_records(uint64_t n, uint64_t seed) {
   return std::move(sink.records);
 }
 
+std::vector<Record> generated_records(const std::string& format, const std::string& name, uint64_t n,
+                                      uint64_t seed) {
+  fs::path dir = temp_dir("records_" + format);
+  make(format, n, seed, dir / name);
+  test::CollectingSink sink;
+  reader_for(dir / name, "")->read(dir / name, ReaderOptions{}, sink);
+  fs::remove_all(dir);
+  return std::move(sink.records);
+}
+
+// Terms, frequencies and positions of a document, in order.
+std::vector<std::string> dump_terms(const Xapian::Document& d) {
+  std::vector<std::string> out;
+  for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t) {
+    std::string line = *t + " " + std::to_string(t.get_wdf());
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) line += " " + std::to_string(*p);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+// to_document() knows a short ASCII record's frequencies before indexing it;
+// the document must be the one counting and scaling every word gives.
+TEST(Schema, the_short_document_shortcut_gives_the_same_documents) {
+  std::vector<Record> records = generated_records("slack", "e.zip", 3000, 5);
+  auto posts = generated_records("wxr", "b.xml", 1500, 6);  // titles, long HTML bodies
+  records.insert(records.end(), posts.begin(), posts.end());
+  // Around the bound, non-ASCII, joined words, a title alone.
+  for (int words = 1; words <= 20; ++words) {
+    std::string text;
+    for (int i = 0; i < words; ++i) text += (i % 3 ? "Word" : "always_flush&x ") + std::to_string(i % 4) + " ";
+    records.push_back(test::make_record("s:" + std::to_string(words), "s", "message", 1600000000, text));
+    Record titled = records.back();
+    titled.id += "t";
+    titled.title = "A title, " + std::to_string(words);
+    records.push_back(titled);
+  }
+  records.push_back(test::make_record("s:u", "s", "message", 1600000000, "Grüße aus Köln, 東京 too"));
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(indexing_stemmer());
+  tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  size_t short_docs = 0;
+  for (const auto& r : records) {
+    Xapian::Document fast = to_document(r, tg), slow = detail::to_document_the_long_way(r, tg);
+    const auto terms = dump_terms(fast);
+    ASSERT_EQ(terms, dump_terms(slow)) << r.id;
+    for (Xapian::valueno v = 0; v < 8; ++v) EXPECT_EQ(fast.get_value(v), slow.get_value(v)) << r.id;
+    // A short document's words all have wdfs in the clamped scale (80 a word).
+    bool all_scaled = true;
+    for (auto t = fast.termlist_begin(); t != fast.termlist_end(); ++t)
+      if (t.get_wdf() && t.get_wdf() % 80) all_scaled = false;
+    short_docs += all_scaled;
+  }
+  EXPECT_GT(short_docs, 1000u);                 // the shortcut's case is common
+  EXPECT_LT(short_docs, records.size() - 500);  // and the long way is still taken
+}
+
 // Every document of `a` is in `b` exactly once with the same terms and values (the record is one).
 void expect_same_index(const fs::path& a, const fs::path& b) {
   Xapian::Database da(a.string()), db(b.string());
