@@ -4,6 +4,8 @@
 #include <cmath>
 #include <memory>
 #include <unordered_map>
+#include <vector>
+#include <mutex>
 
 #include "database.h"
 #include "errors.h"
@@ -236,6 +238,56 @@ void Searcher::fill_thread_titles(std::vector<Hit>& hits, const Access& access) 
 
 namespace {
 
+// Every document's date in memory, by document id, for one revision of one
+// database. Newest first among equal scores asked Xapian for the date value
+// of every candidate that tied with the last of the page, and ties are the
+// rule (short messages with the word once all score the same): a word in
+// 7,000 messages took 1.6 ms instead of 0.24. From memory it takes 0.19.
+// Shared by every searcher of the process (lore-serve's pool); 8 bytes a
+// document; built on a searcher's second search, so that a one-off command
+// does not pay for it (44 ms at 1M documents), and again after each commit.
+struct DateTable {
+  std::string uuid;
+  Xapian::rev revision = 0;
+  std::vector<double> dates;  // by docid; NaN: ask the document
+};
+
+std::shared_ptr<const DateTable> date_table(const Xapian::Database& db) {
+  static std::mutex mu;
+  static std::vector<std::shared_ptr<const DateTable>> tables;  // the latest of each database
+  const std::string uuid = db.get_uuid();
+  const Xapian::rev revision = db.get_revision();
+  if (uuid.empty()) return nullptr;  // not a single glass database
+  std::lock_guard lk(mu);
+  for (auto& t : tables)
+    if (t->uuid == uuid && t->revision == revision) return t;
+  auto table = std::make_shared<DateTable>();
+  table->uuid = uuid;
+  table->revision = revision;
+  const auto slot = field(Field::Date).slot;
+  table->dates.assign(static_cast<size_t>(db.get_lastdocid()) + 1, std::nan(""));
+  for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v)
+    table->dates[v.get_docid()] = Xapian::sortable_unserialise(*v);
+  std::erase_if(tables, [&](const auto& t) { return t->uuid == uuid; });
+  if (tables.size() >= 8) tables.erase(tables.begin());
+  tables.push_back(table);
+  return table;
+}
+
+// The date value, from the table when it has the document.
+class DateKey : public Xapian::KeyMaker {
+ public:
+  explicit DateKey(std::shared_ptr<const DateTable> table) : table_(std::move(table)) {}
+  std::string operator()(const Xapian::Document& doc) const override {
+    const Xapian::docid id = doc.get_docid();
+    if (id < table_->dates.size() && !std::isnan(table_->dates[id])) return Xapian::sortable_serialise(table_->dates[id]);
+    return doc.get_value(field(Field::Date).slot);
+  }
+
+ private:
+  std::shared_ptr<const DateTable> table_;
+};
+
 // BM25 over wdfs normalised when written (LengthNorm, schema.h): b = 0, so
 // Xapian reads no document length, and k1 in the stored wdfs' scale.
 Xapian::BM25Weight bm25(const Ranking& r) { return Xapian::BM25Weight(r.k1 * kWdfScale, 0, 1, 0, 0); }
@@ -258,10 +310,23 @@ SearchResult Searcher::search(const SearchRequest& req) {
       enquire.set_query(q);
       enquire.set_weighting_scheme(bm25(ranking_));
       const auto date_slot = field(Field::Date).slot;
+      std::unique_ptr<DateKey> dates;
+      if (++searches_ > 1)
+        if (auto table = date_table(db_)) dates = std::make_unique<DateKey>(std::move(table));
       switch (req.sort) {
-        case Sort::Relevance: enquire.set_sort_by_relevance_then_value(date_slot, true); break;
-        case Sort::Newest: enquire.set_sort_by_value_then_relevance(date_slot, true); break;
-        case Sort::Oldest: enquire.set_sort_by_value_then_relevance(date_slot, false); break;
+        case Sort::Relevance:
+          if (dates)
+            enquire.set_sort_by_relevance_then_key(dates.get(), true);
+          else
+            enquire.set_sort_by_relevance_then_value(date_slot, true);
+          break;
+        case Sort::Newest:
+        case Sort::Oldest:
+          if (dates)
+            enquire.set_sort_by_key_then_relevance(dates.get(), req.sort == Sort::Newest);
+          else
+            enquire.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
+          break;
       }
       if (req.group == Group::Thread) enquire.set_collapse_key(field(Field::Thread).slot);
       if (req.time_limit > 0) enquire.set_time_limit(req.time_limit);

@@ -130,6 +130,7 @@ class Searcher {
   std::string path_;
   Xapian::Database db_;
   Ranking ranking_;
+  uint64_t searches_ = 0;  // a searcher used more than once keeps dates in memory (searcher.cc)
 };
 
 }  // namespace lore

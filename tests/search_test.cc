@@ -3,6 +3,7 @@
 // their escaping, "did you mean" from public words only, the glossary of
 // synonyms, similar conversations, and that nothing restricted ever reaches a
 // caller who may not see it through any of them.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -337,6 +338,58 @@ TEST(facets_test, past_the_exact_limit_facets_are_estimated_from_an_even_sample)
   // The JSON result says the counts are estimates.
   EXPECT_NE(result_json(sampled).find("\"facets_exact\":false"), std::string::npos);
   EXPECT_NE(result_json(exact).find("\"facets_exact\":true"), std::string::npos);
+}
+
+// Equal scores are ordered newest first. From its second search on, a
+// searcher reads dates from memory (a table per database revision) instead of
+// the date values: both give the same order, and so does a searcher after a
+// commit added documents (the table is made again for the new revision).
+TEST(ties_test, equal_scores_come_newest_first_from_values_and_from_memory_alike) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  auto write = [&](int from, int to) {
+    IndexWriter w(db, 5000);
+    // Written in a shuffled date order, so that the document ids do not follow the dates.
+    for (int i = from; i < to; ++i) {
+      const int day = (i * 37) % 400;
+      w.write(test::make_record("t:" + std::to_string(i), "t", "message", 1600000000 + day * 86400 + i, "release notes"));
+    }
+    w.commit();
+  };
+  write(0, 400);
+  Searcher s(db);
+  SearchRequest req;
+  req.query = "release";
+  req.group = Group::None;
+  req.limit = 50;
+  auto dates = [](const SearchResult& r) {
+    std::vector<int64_t> out;
+    for (const auto& h : r.hits) out.push_back(h.record.date);
+    return out;
+  };
+  const auto from_values = s.search(req);
+  ASSERT_EQ(from_values.hits.size(), 50u);
+  auto expected = dates(from_values);
+  EXPECT_TRUE(std::is_sorted(expected.rbegin(), expected.rend()));
+  EXPECT_EQ(expected.front(), 1600000000 + 399 * 86400 + 227);  // the newest of all 400 ((227 * 37) % 400 = 399)
+  EXPECT_EQ(dates(s.search(req)), expected);  // from memory
+  req.sort = Sort::Oldest;
+  auto oldest = dates(s.search(req));
+  EXPECT_TRUE(std::is_sorted(oldest.begin(), oldest.end()));
+  EXPECT_EQ(oldest.front(), 1600000000);  // document 0, day 0
+  req.sort = Sort::Relevance;
+  // A newer document after a commit: first, whether read from values or memory.
+  {
+    IndexWriter w(db, 5000);
+    w.write(test::make_record("t:new", "t", "message", 1700000000, "release notes"));
+    w.commit();
+  }
+  s.reopen();
+  auto after = s.search(req);
+  ASSERT_FALSE(after.hits.empty());
+  EXPECT_EQ(after.hits.front().record.id, "t:new");
+  Searcher fresh(db);
+  EXPECT_EQ(dates(fresh.search(req)), dates(after));
 }
 
 TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) {
