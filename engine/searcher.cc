@@ -4,8 +4,8 @@
 #include <cmath>
 #include <memory>
 #include <unordered_map>
-#include <vector>
 #include <mutex>
+#include <vector>
 
 #include "database.h"
 #include "errors.h"
@@ -310,20 +310,19 @@ SearchResult Searcher::search(const SearchRequest& req) {
       enquire.set_query(q);
       enquire.set_weighting_scheme(bm25(ranking_));
       const auto date_slot = field(Field::Date).slot;
-      std::unique_ptr<DateKey> dates;
-      if (++searches_ > 1)
-        if (auto table = date_table(db_)) dates = std::make_unique<DateKey>(std::move(table));
+      std::shared_ptr<const DateTable> table = ++searches_ > 1 ? date_table(db_) : nullptr;
+      // Xapian owns the key maker once given it (release()).
       switch (req.sort) {
         case Sort::Relevance:
-          if (dates)
-            enquire.set_sort_by_relevance_then_key(dates.get(), true);
+          if (table)
+            enquire.set_sort_by_relevance_then_key((new DateKey(table))->release(), true);
           else
             enquire.set_sort_by_relevance_then_value(date_slot, true);
           break;
         case Sort::Newest:
         case Sort::Oldest:
-          if (dates)
-            enquire.set_sort_by_key_then_relevance(dates.get(), req.sort == Sort::Newest);
+          if (table)
+            enquire.set_sort_by_key_then_relevance((new DateKey(table))->release(), req.sort == Sort::Newest);
           else
             enquire.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
           break;
