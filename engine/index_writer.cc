@@ -295,16 +295,11 @@ bool IndexWriter::holds(const std::string& id) const {
   return found;
 }
 
-void IndexWriter::seal() { seal(answered_threads()); }
-
 void IndexWriter::seal(const std::vector<std::string>& answered) {
   xapian_try(path_, [&] {
     for (const auto& thread : answered) mark_root(thread);
-    flush_spelling();
-    flush_who();
-    db_.commit();
   });
-  pending_ = 0;
+  retire();
 }
 
 void IndexWriter::retire() {
@@ -441,10 +436,11 @@ void ParallelWriter::open_part(Worker& w) {
   w.parts.push_back(std::make_unique<IndexWriter>(w.part_paths.back(), batch_size_, true));
 }
 
-// New ids go to the newest part; an id written before is upserted where it is.
+// A record's part: new ids go to the newest; an id written before is
+// upserted where it is.
 IndexWriter& ParallelWriter::writer_for(Worker& w, const Item& item) {
   if (w.parts.empty()) return *main_;
-  if (!item.fresh && item.tally && w.parts.size() > 1)
+  if (!item.fresh && w.parts.size() > 1)
     for (auto p = w.parts.rbegin(); p != w.parts.rend(); ++p)
       if ((*p)->holds(item.record.id)) return **p;
   return *w.parts.back();

@@ -56,14 +56,11 @@ class IndexWriter {
   /// records the time of this import in the metadata.
   void commit();
 
-  /// A scratch database's last step: marks every thread root that has
-  /// answers, gives Xapian the spelling changes held back, and commits.
-  /// (commit() does all of that itself for a database that is not scratch.)
-  void seal();
-
-  /// seal() for one of several scratch databases that share conversations
-  /// (a worker's parts): marks the roots this one holds of `answered`, the
-  /// conversations with answers in any of them (answered_threads()).
+  /// A scratch database's last step: marks the thread roots it holds among
+  /// `answered` (the conversations with answers in any of the scratch
+  /// databases that share conversations, a worker's parts: answered_threads()
+  /// of each), then retire(). (commit() does all of that itself for a
+  /// database that is not scratch.)
   void seal(const std::vector<std::string>& answered);
 
   /// The conversations that have answers here, by thread id.

@@ -271,7 +271,7 @@ namespace {
 // Document can only raise a wdf while keeping positions, so a word of a
 // document past about 85 times the reference length keeps its raw wdf: such
 // documents are a little less penalised for length than BM25 would.
-__attribute__((noinline)) void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::string>* out) {
+void normalise_wdf(Xapian::Document& doc, const LengthNorm& n, std::vector<std::string>* out) {
   thread_local std::vector<std::pair<std::string, Xapian::termcount>> words;
   words.clear();
   double length = 0;

@@ -321,7 +321,6 @@ void set_dates(Record& r, const Json& o, const char* created_key = "created_at")
   if (!r.updated) r.updated = r.date;
 }
 
-
 void set_private(Record& r, const Repo& repo, const Json* repository) {
   if (repository && repository->IsObject() && get_bool(*repository, "private"))
     r.principals = {"github:" + repo.full()};
