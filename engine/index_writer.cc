@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "compaction.h"
 #include "database.h"
 #include "dates.h"
 #include "errors.h"
@@ -603,23 +604,14 @@ size_t ParallelWriter::replace_synonyms(const std::vector<std::vector<std::strin
 // the few renames between closing and reopening.
 void ParallelWriter::merge() {
   uint64_t total = 0;
-  std::vector<Xapian::Database> shards;
   xapian_try(path_, [&] {
-    for (const auto& p : part_paths_) {
-      shards.emplace_back(p);
-      total += shards.back().get_doccount();
-    }
+    for (const auto& p : part_paths_) total += Xapian::Database(p).get_doccount();
   });
   std::error_code ec;
   if (total > 0) {
     const std::string merged = merge_dir(path_);
-    xapian_try(path_, [&] {
-      Xapian::Database all;
-      for (auto& s : shards) all.add_database(s);
-      JoinMetadata join;
-      all.compact(merged, 0, 0, join);
-    });
-    shards.clear();
+    JoinMetadata join;
+    compact_parts(part_paths_, merged, join, (fs::path(shards_dir(path_)) / "views").string());
     main_.reset();
     for (const auto& e : fs::directory_iterator(path_))
       if (e.is_regular_file() && e.path().filename() != "flintlock") fs::remove(e.path());
@@ -629,7 +621,6 @@ void ParallelWriter::merge() {
     fs::remove_all(merged, ec);
     main_ = std::make_unique<IndexWriter>(path_, batch_size_);
   }
-  shards.clear();
   fs::remove_all(shards_dir(path_), ec);
 }
 

@@ -3,12 +3,15 @@
 // one and keeps its upsert semantics.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "compaction.h"
 #include "errors.h"
 #include "generator.h"
 #include "index_writer.h"
@@ -161,7 +164,8 @@ TEST(Schema, the_short_document_shortcut_gives_the_same_documents) {
   EXPECT_LT(short_docs, records.size() - 500);  // and the long way is still taken
 }
 
-// Every document of `a` is in `b` exactly once with the same terms and values (the record is one).
+// Every document of `a` is in `b` exactly once with the same terms, positions and values (the
+// record is one).
 void expect_same_index(const fs::path& a, const fs::path& b) {
   Xapian::Database da(a.string()), db(b.string());
   ASSERT_EQ(da.get_doccount(), db.get_doccount());
@@ -170,8 +174,7 @@ void expect_same_index(const fs::path& a, const fs::path& b) {
     ASSERT_EQ(db.get_termfreq(*t), 1u) << *t;
     Xapian::Document x = da.get_document(*da.postlist_begin(*t));
     Xapian::Document y = db.get_document(*db.postlist_begin(*t));
-    std::vector<std::string> tx(x.termlist_begin(), x.termlist_end()), ty(y.termlist_begin(), y.termlist_end());
-    EXPECT_EQ(tx, ty) << *t;
+    EXPECT_EQ(dump_terms(x), dump_terms(y)) << *t;  // with frequencies and positions
     for (Xapian::valueno v = 0; v < 10; ++v) EXPECT_EQ(x.get_value(v), y.get_value(v)) << *t << " slot " << v;
   }
   // The same author directory, whichever shard each author's words were in.
@@ -355,6 +358,168 @@ TEST(ParallelWriter, a_worker_error_reaches_the_caller) {
   }
   fs::remove_all(dir / "db" / ".lore-shards");
   EXPECT_THROW(w.finish(), Error);
+  fs::remove_all(dir);
+}
+
+// Two databases hold the same documents, terms, frequencies, positions,
+// values, metadata and spellings, under the same document ids.
+void expect_identical(const fs::path& a, const fs::path& b) {
+  Xapian::Database da(a.string()), db(b.string());
+  ASSERT_EQ(da.get_doccount(), db.get_doccount());
+  ASSERT_EQ(da.get_lastdocid(), db.get_lastdocid());
+  EXPECT_EQ(da.get_total_length(), db.get_total_length());
+  EXPECT_EQ(da.get_doclength_upper_bound(), db.get_doclength_upper_bound());
+  EXPECT_EQ(da.get_wdf_upper_bound("the"), db.get_wdf_upper_bound("the"));
+  size_t positions = 0;
+  auto ta = da.allterms_begin(), tb = db.allterms_begin();
+  for (; ta != da.allterms_end(); ++ta, ++tb) {
+    ASSERT_NE(tb, db.allterms_end());
+    ASSERT_EQ(*ta, *tb);
+    ASSERT_EQ(ta.get_termfreq(), tb.get_termfreq()) << *ta;
+    ASSERT_EQ(da.get_collection_freq(*ta), db.get_collection_freq(*tb)) << *ta;
+    auto pa = da.postlist_begin(*ta), pb = db.postlist_begin(*tb);
+    for (; pa != da.postlist_end(*ta); ++pa, ++pb) {
+      ASSERT_EQ(*pa, *pb) << *ta;
+      ASSERT_EQ(pa.get_wdf(), pb.get_wdf()) << *ta;
+      std::vector<Xapian::termpos> xa(pa.positionlist_begin(), pa.positionlist_end()),
+          xb(pb.positionlist_begin(), pb.positionlist_end());
+      ASSERT_EQ(xa, xb) << *ta << " in " << *pa;
+      positions += xa.size();
+    }
+  }
+  EXPECT_EQ(tb, db.allterms_end());
+  EXPECT_GT(positions, 10000u);
+  std::vector<Xapian::docid> ids(da.postlist_begin(""), da.postlist_end("")),
+      ids_b(db.postlist_begin(""), db.postlist_end(""));
+  ASSERT_EQ(ids, ids_b);
+  for (Xapian::docid d : ids) {
+    Xapian::Document x = da.get_document(d), y = db.get_document(d);
+    for (Xapian::valueno v = 0; v < 10; ++v) ASSERT_EQ(x.get_value(v), y.get_value(v)) << d << " slot " << v;
+    ASSERT_EQ(da.get_doclength(d), db.get_doclength(d)) << d;
+  }
+  std::vector<std::string> ka(da.metadata_keys_begin(), da.metadata_keys_end()),
+      kb(db.metadata_keys_begin(), db.metadata_keys_end());
+  EXPECT_GT(ka.size(), 10u);
+  ASSERT_EQ(ka, kb);
+  for (const auto& k : ka) EXPECT_EQ(da.get_metadata(k), db.get_metadata(k)) << k;
+  expect_same_spelling(a, b);
+}
+
+// Three parts as a shard's parts are written (scratch databases, sealed).
+std::vector<std::string> make_parts(const fs::path& dir) {
+  auto records = slack_records(1800, 11);
+  std::vector<std::string> parts;
+  for (size_t p = 0; p < 3; ++p) {
+    parts.push_back((dir / ("part-" + std::to_string(p))).string());
+    IndexWriter w(parts.back(), 5000, true);
+    for (size_t i = p * 600; i < (p + 1) * 600; ++i) w.write(records[i], true);
+    w.seal(w.answered_threads());
+  }
+  return parts;
+}
+
+TEST(Compaction, on_two_threads_gives_the_database_one_thread_gives) {
+  fs::path dir = temp_dir("compact_two");
+  const auto parts = make_parts(dir);
+  Xapian::Compactor keep_first;
+  detail::compact_serially(parts, (dir / "serial").string(), keep_first);
+  ASSERT_TRUE(detail::compact_in_two(parts, (dir / "two").string(), keep_first, (dir / "views").string()));
+  expect_identical(dir / "serial", dir / "two");
+  // A phrase taken from a document finds the same documents in both, that one among them.
+  Xapian::Database one((dir / "serial").string()), two((dir / "two").string());
+  std::map<Xapian::termpos, std::string> words;
+  const Xapian::docid from = one.get_lastdocid() / 2;
+  const Xapian::Document d = one.get_document(from);
+  for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t)
+    if (!(*t).empty() && std::islower(static_cast<unsigned char>((*t)[0])))
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) words[*p] = *t;
+  auto first = std::find_if(words.begin(), words.end(), [&](const auto& w) { return words.count(w.first + 1); });
+  ASSERT_NE(first, words.end());
+  const std::vector<Xapian::Query> terms = {Xapian::Query(first->second, 1, 1),
+                                            Xapian::Query(words[first->first + 1], 1, 2)};
+  const Xapian::Query phrase(Xapian::Query::OP_PHRASE, terms.begin(), terms.end());
+  std::vector<Xapian::docid> found[2];
+  for (int i = 0; i < 2; ++i) {
+    Xapian::Enquire e(i ? two : one);
+    e.set_query(phrase);
+    e.set_docid_order(Xapian::Enquire::ASCENDING);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    const Xapian::MSet m = e.get_mset(0, 100000);
+    found[i].assign(m.begin(), m.end());
+  }
+  EXPECT_EQ(found[0], found[1]);
+  EXPECT_NE(std::find(found[1].begin(), found[1].end(), from), found[1].end());
+  fs::remove_all(dir);
+}
+
+// A part that is not a glass database of the known format (here a stub
+// naming one) is compacted the usual way, to the same result.
+TEST(Compaction, parts_it_does_not_know_are_compacted_on_one_thread) {
+  fs::path dir = temp_dir("compact_stub");
+  auto parts = make_parts(dir);
+  Xapian::Compactor keep_first;
+  detail::compact_serially(parts, (dir / "serial").string(), keep_first);
+  {
+    std::ofstream stub(dir / "stub");
+    stub << "glass " << parts[0] << "\n";
+  }
+  parts[0] = (dir / "stub").string();
+  EXPECT_FALSE(detail::compact_in_two(parts, (dir / "unused").string(), keep_first, (dir / "views").string()));
+  EXPECT_FALSE(fs::exists(dir / "unused"));
+  compact_parts(parts, (dir / "fallback").string(), keep_first, (dir / "views").string());
+  expect_identical(dir / "serial", dir / "fallback");
+  fs::remove_all(dir);
+}
+
+// Xapian reads the range of document ids a part uses from its postlist
+// table when documents were deleted from it; such parts are compacted on
+// one thread.
+TEST(Compaction, parts_documents_were_deleted_from_are_compacted_on_one_thread) {
+  fs::path dir = temp_dir("compact_deleted");
+  const auto parts = make_parts(dir);
+  for (Xapian::docid d : {1u, 7u}) {
+    Xapian::WritableDatabase w(parts[1]);
+    w.delete_document(d);
+    w.commit();
+  }
+  const auto version = detail::GlassVersion::parse(slurp(fs::path(parts[1]) / "iamglass"));
+  ASSERT_TRUE(version);
+  EXPECT_TRUE(version->has_gaps());
+  EXPECT_FALSE(detail::GlassVersion::parse(slurp(fs::path(parts[0]) / "iamglass"))->has_gaps());
+  Xapian::Compactor keep_first;
+  detail::compact_serially(parts, (dir / "serial").string(), keep_first);
+  EXPECT_FALSE(detail::compact_in_two(parts, (dir / "unused").string(), keep_first, (dir / "views").string()));
+  EXPECT_FALSE(fs::exists(dir / "unused"));
+  compact_parts(parts, (dir / "fallback").string(), keep_first, (dir / "views").string());
+  expect_identical(dir / "serial", dir / "fallback");
+  EXPECT_EQ(Xapian::Database((dir / "fallback").string()).get_doccount(), 1798u);
+  fs::remove_all(dir);
+}
+
+TEST(Compaction, glass_version_files_read_back_to_their_bytes_and_odd_ones_are_refused) {
+  fs::path dir = temp_dir("version");
+  const auto parts = make_parts(dir);
+  const std::string bytes = slurp(fs::path(parts[0]) / "iamglass");
+  auto v = detail::GlassVersion::parse(bytes);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->bytes(), bytes);
+  EXPECT_GT(v->entries(detail::GlassTable::Position), 1000u);
+  // Each document has its term list and the list of its value slots.
+  EXPECT_EQ(v->entries(detail::GlassTable::Termlist), 1200u);
+  v->set_empty(detail::GlassTable::Position);
+  EXPECT_EQ(v->entries(detail::GlassTable::Position), 0u);
+  EXPECT_NE(v->bytes(), bytes);
+  auto again = detail::GlassVersion::parse(v->bytes());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->bytes(), v->bytes());
+  std::string other_magic = bytes, other_format = bytes;
+  other_magic[3] ^= 1;
+  other_format[15] ^= 1;
+  EXPECT_FALSE(detail::GlassVersion::parse(other_magic));
+  EXPECT_FALSE(detail::GlassVersion::parse(other_format));
+  EXPECT_FALSE(detail::GlassVersion::parse(bytes.substr(0, bytes.size() - 1)));
+  EXPECT_FALSE(detail::GlassVersion::parse(bytes + '\0'));
+  EXPECT_FALSE(detail::GlassVersion::parse(bytes.substr(0, 20)));
   fs::remove_all(dir);
 }
 

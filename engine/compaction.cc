@@ -1,0 +1,245 @@
+#include "compaction.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "database.h"
+#include "errors.h"
+
+namespace lore {
+
+namespace fs = std::filesystem;
+
+namespace detail {
+
+namespace {
+
+// The start of every glass version file: a magic string, then the format
+// version as two bytes (2016-03-14, the one Xapian 1.4 writes), then 16
+// bytes of uuid.
+constexpr std::string_view kGlassMagic("\x0f\x0dXapian Glass\x04\x6e", 16);
+constexpr size_t kUuidSize = 16;
+
+// Glass stores numbers seven bits a byte, low bits first, the top bit set on
+// every byte but the last.
+bool read_number(std::string_view& in, uint64_t& out) {
+  out = 0;
+  for (unsigned shift = 0; !in.empty() && shift < 64; shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    out |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+void write_number(std::string& out, uint64_t n) {
+  while (n >= 0x80) {
+    out += static_cast<char>((n & 0x7f) | 0x80);
+    n >>= 7;
+  }
+  out += static_cast<char>(n);
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return bytes;
+}
+
+std::string version_path(const std::string& db) { return (fs::path(db) / "iamglass").string(); }
+
+std::string table_file(GlassTable t) {
+  static const char* const names[] = {"postlist", "docdata", "termlist", "position", "spelling", "synonym"};
+  return std::string(names[static_cast<size_t>(t)]) + ".glass";
+}
+
+// Writes a version file in place of the old one, durably: a crash leaves
+// the old one or the new one.
+void replace_version_file(const std::string& db, const std::string& bytes) {
+  const std::string path = version_path(db), tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  bool ok = fd >= 0;
+  for (size_t done = 0; ok && done < bytes.size();) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
+  }
+  ok = ok && ::fsync(fd) == 0;
+  if (fd >= 0) ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok) fs::rename(tmp, path, ec);
+  if (!ok || ec) throw Error(Error::Code::Database, "cannot write " + path + " while merging the import's shards");
+}
+
+// A part as one of the two threads sees it: hard links to the tables that
+// thread compacts, and a version file in which the others are empty.
+bool make_view(const std::string& part, const GlassVersion& version, const std::string& view,
+               const std::vector<GlassTable>& tables) {
+  std::error_code ec;
+  fs::create_directories(view, ec);
+  if (ec) return false;
+  GlassVersion v = version;
+  for (size_t i = 0; i < 6; ++i) {
+    const auto t = static_cast<GlassTable>(i);
+    const bool wanted = std::find(tables.begin(), tables.end(), t) != tables.end();
+    if (!wanted) v.set_empty(t);
+    // Xapian opens the postlist table even when it is empty, so its file
+    // must be there (an empty table's file is never read).
+    if (!wanted && t != GlassTable::Postlist) continue;
+    const fs::path from = fs::path(part) / table_file(t);
+    if (!fs::exists(from, ec)) continue;  // a table never written
+    fs::create_hard_link(from, fs::path(view) / table_file(t), ec);
+    if (ec) return false;
+  }
+  std::ofstream out(version_path(view), std::ios::binary | std::ios::trunc);
+  out << v.bytes();
+  return static_cast<bool>(out.flush());
+}
+
+}  // namespace
+
+std::optional<GlassVersion> GlassVersion::parse(std::string_view bytes) {
+  if (bytes.substr(0, kGlassMagic.size()) != kGlassMagic || bytes.size() < kGlassMagic.size() + kUuidSize)
+    return std::nullopt;
+  GlassVersion v;
+  std::string_view in = bytes.substr(kGlassMagic.size() + kUuidSize);
+  uint64_t revision = 0;
+  if (!read_number(in, revision)) return std::nullopt;
+  v.head_ = std::string(bytes.substr(0, bytes.size() - in.size()));
+  for (auto& root : v.tables_) {
+    const std::string_view start = in;
+    uint64_t block = 0, flags = 0, free_list = 0;
+    if (!read_number(in, block) || !read_number(in, flags) || !read_number(in, root.entries) ||
+        !read_number(in, root.block_size_code) || !read_number(in, root.compress_min) ||
+        !read_number(in, free_list) || free_list > in.size())
+      return std::nullopt;
+    in.remove_prefix(free_list);
+    root.bytes = std::string(start.substr(0, start.size() - in.size()));
+  }
+  v.stats_ = std::string(in);
+  // The statistics are eight numbers, and nothing may follow them. The first
+  // is the number of documents, the second how far the last document id is
+  // past it.
+  for (int i = 0; i < 8; ++i) {
+    uint64_t n = 0;
+    if (!read_number(in, n)) return std::nullopt;
+    if (i == 1) v.gaps_ = n > 0;
+  }
+  if (!in.empty()) return std::nullopt;
+  return v;
+}
+
+std::string GlassVersion::bytes() const {
+  std::string out = head_;
+  for (const auto& root : tables_) out += root.bytes;
+  return out + stats_;
+}
+
+void GlassVersion::set_empty(GlassTable t) {
+  Root& root = tables_[index(t)];
+  root.entries = 0;
+  root.bytes.clear();
+  write_number(root.bytes, 0);  // root block
+  write_number(root.bytes, 3);  // level 0, written in order, no root block yet
+  write_number(root.bytes, 0);  // entries
+  write_number(root.bytes, root.block_size_code);
+  write_number(root.bytes, root.compress_min);
+  write_number(root.bytes, 0);  // an empty free list
+}
+
+void compact_serially(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor) {
+  xapian_try(out, [&] {
+    Xapian::Database all;
+    for (const auto& p : parts) all.add_database(Xapian::Database(p));
+    all.compact(out, 0, 0, compactor);
+  });
+}
+
+bool compact_in_two(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor,
+                    const std::string& scratch) {
+  std::vector<GlassVersion> versions;
+  for (const auto& p : parts) {
+    const auto bytes = read_file(version_path(p));
+    auto v = bytes ? GlassVersion::parse(*bytes) : std::nullopt;
+    // Xapian numbers the documents of each part from the range of ids the
+    // part uses. When documents were deleted from a part it reads that range
+    // from the part's postlist table, which the position thread's view
+    // leaves empty: the two threads would number the documents differently.
+    if (!v || v->has_gaps()) return false;
+    versions.push_back(std::move(*v));
+  }
+  std::vector<std::string> first, second;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    first.push_back((fs::path(scratch) / ("all-but-positions-" + std::to_string(i))).string());
+    second.push_back((fs::path(scratch) / ("positions-" + std::to_string(i))).string());
+    if (!make_view(parts[i], versions[i], first.back(),
+                   {GlassTable::Postlist, GlassTable::Docdata, GlassTable::Termlist, GlassTable::Spelling,
+                    GlassTable::Synonym}) ||
+        !make_view(parts[i], versions[i], second.back(), {GlassTable::Position})) {
+      std::error_code ec;
+      fs::remove_all(scratch, ec);
+      return false;
+    }
+  }
+
+  const std::string positions = (fs::path(scratch) / "positions").string();
+  std::exception_ptr second_failed;
+  std::thread worker([&] {
+    try {
+      Xapian::Compactor quiet;
+      compact_serially(second, positions, quiet);
+    } catch (...) {
+      second_failed = std::current_exception();
+    }
+  });
+  try {
+    compact_serially(first, out, compactor);
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (second_failed) std::rethrow_exception(second_failed);
+
+  // The position table joins the rest: its file, and its root in the
+  // version file. Every entry of every part must be in it.
+  const auto merged_bytes = read_file(version_path(out));
+  const auto positions_bytes = read_file(version_path(positions));
+  auto merged = merged_bytes ? GlassVersion::parse(*merged_bytes) : std::nullopt;
+  const auto table = positions_bytes ? GlassVersion::parse(*positions_bytes) : std::nullopt;
+  uint64_t expected = 0;
+  for (const auto& v : versions) expected += v.entries(GlassTable::Position);
+  if (!merged || !table || table->entries(GlassTable::Position) != expected)
+    throw Error(Error::Code::Database, "the merge of the import's shards lost word positions in " + out,
+                "import again into a new database");
+  if (expected > 0) {
+    std::error_code ec;
+    fs::rename(fs::path(positions) / table_file(GlassTable::Position),
+               fs::path(out) / table_file(GlassTable::Position), ec);
+    if (ec)
+      throw Error(Error::Code::Database, "cannot move the merged word positions into " + out + ": " + ec.message());
+  }
+  merged->take_root(GlassTable::Position, *table);
+  replace_version_file(out, merged->bytes());
+  return true;
+}
+
+}  // namespace detail
+
+void compact_parts(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor,
+                   const std::string& scratch) {
+  if (!detail::compact_in_two(parts, out, compactor, scratch))
+    detail::compact_serially(parts, out, compactor);
+}
+
+}  // namespace lore
