@@ -106,7 +106,6 @@ bool make_view(const std::string& part, const GlassVersion& version, const std::
   return static_cast<bool>(out.flush());
 }
 
-
 Xapian::Database open_all(const std::vector<std::string>& dbs, const std::string& out) {
   Xapian::Database all;
   xapian_try(out, [&] {
@@ -227,9 +226,19 @@ bool compact_in_two(const std::vector<std::string>& parts, const std::string& ou
   }
 
   // Both sets of views are opened before either thread starts: a table one
-  // thread has finished with is emptied, and the other only opens it.
+  // thread has finished with is emptied, and the other only opens it. Views
+  // Xapian will not open leave the parts to be compacted the usual way.
   const std::string positions = (fs::path(scratch) / "positions").string();
-  Xapian::Database rest = open_all(first, out), position_table = open_all(second, out);
+  Xapian::Database rest, position_table;
+  try {
+    rest = open_all(first, out);
+    position_table = open_all(second, out);
+  } catch (const Error&) {
+    rest = position_table = Xapian::Database();
+    std::error_code ec;
+    fs::remove_all(scratch, ec);
+    return false;
+  }
   std::exception_ptr second_failed;
   std::thread worker([&] {
     try {

@@ -27,8 +27,9 @@ namespace lore {
 /// Compacts the closed glass databases `parts`, in the order their documents
 /// are numbered, into a new database at `out` (which must not exist), with
 /// `compactor` joining metadata that more than one part holds. `scratch` is
-/// a folder next to the parts that it may fill; the caller removes it. Throws
-/// lore::Error.
+/// a folder next to the parts that it may fill; the caller removes it. The
+/// parts are used up: their table files may be emptied as the compaction
+/// goes (they are scratch databases of an import). Throws lore::Error.
 void compact_parts(const std::vector<std::string>& parts, const std::string& out,
                    Xapian::Compactor& compactor, const std::string& scratch);
 
@@ -72,7 +73,8 @@ class GlassVersion {
 /// Xapian's compaction of `parts` into `out`, on one thread.
 void compact_serially(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor);
 
-/// The compaction on two threads; false (and nothing in `out`) when the parts
+/// The compaction on two threads, emptying the parts' table files as it
+/// goes; false (and nothing in `out`, the parts untouched) when the parts
 /// are not glass databases it knows, documents were deleted from one, or
 /// their files cannot be linked.
 bool compact_in_two(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor,
