@@ -48,15 +48,16 @@ void write_number(std::string& out, uint64_t n) {
   out += static_cast<char>(n);
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::nullopt;
-  return bytes;
-}
-
 std::string version_path(const std::string& db) { return (fs::path(db) / "iamglass").string(); }
+
+// A database's version file, if it is one of the format GlassVersion knows.
+std::optional<GlassVersion> read_version(const std::string& db) {
+  std::ifstream in(version_path(db), std::ios::binary);
+  if (!in) return std::nullopt;
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return std::nullopt;
+  return GlassVersion::parse(bytes);
+}
 
 std::string table_file(GlassTable t) {
   static const char* const names[] = {"postlist", "docdata", "termlist", "position", "spelling", "synonym"};
@@ -89,7 +90,7 @@ bool make_view(const std::string& part, const GlassVersion& version, const std::
   fs::create_directories(view, ec);
   if (ec) return false;
   GlassVersion v = version;
-  for (size_t i = 0; i < 6; ++i) {
+  for (size_t i = 0; i < kGlassTables; ++i) {
     const auto t = static_cast<GlassTable>(i);
     const bool wanted = std::find(tables.begin(), tables.end(), t) != tables.end();
     if (!wanted) v.set_empty(t);
@@ -201,8 +202,7 @@ bool compact_in_two(const std::vector<std::string>& parts, const std::string& ou
                     const std::string& scratch) {
   std::vector<GlassVersion> versions;
   for (const auto& p : parts) {
-    const auto bytes = read_file(version_path(p));
-    auto v = bytes ? GlassVersion::parse(*bytes) : std::nullopt;
+    auto v = read_version(p);
     // Xapian numbers the documents of each part from the range of ids the
     // part uses. When documents were deleted from a part it reads that range
     // from the part's postlist table, which the position thread's view
@@ -261,10 +261,8 @@ bool compact_in_two(const std::vector<std::string>& parts, const std::string& ou
 
   // The position table joins the rest: its file, and its root in the
   // version file. Every entry of every part must be in it.
-  const auto merged_bytes = read_file(version_path(out));
-  const auto positions_bytes = read_file(version_path(positions));
-  auto merged = merged_bytes ? GlassVersion::parse(*merged_bytes) : std::nullopt;
-  const auto table = positions_bytes ? GlassVersion::parse(*positions_bytes) : std::nullopt;
+  auto merged = read_version(out);
+  const auto table = read_version(positions);
   uint64_t expected = 0;
   for (const auto& v : versions) expected += v.entries(GlassTable::Position);
   if (!merged || !table || table->entries(GlassTable::Position) != expected)

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@ namespace detail {
 
 /// The tables of a glass database, in the order of its version file.
 enum class GlassTable { Postlist = 0, Docdata, Termlist, Position, Spelling, Synonym };
+constexpr size_t kGlassTables = 6;
 
 /// A glass version file ("iamglass"): where each table's B-tree starts, and
 /// the database's statistics. Only what compact_parts() needs is taken apart;
@@ -65,7 +67,7 @@ class GlassVersion {
   };
   static size_t index(GlassTable t) { return static_cast<size_t>(t); }
   std::string head_;  // magic, format version, uuid, revision
-  std::array<Root, 6> tables_;
+  std::array<Root, kGlassTables> tables_;
   std::string stats_;
   bool gaps_ = false;
 };
