@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 #include <mutex>
 #include <vector>
 
@@ -125,6 +126,13 @@ class FacetSpy : public Xapian::MatchSpy {
 constexpr size_t kMaxLimit = 1000;
 constexpr size_t kMaxFacetValues = 50;
 
+// With --group thread, the conversations of pages up to this deep are found
+// by grouping the best documents in memory (DocTable), from at most this many
+// documents; deeper pages, and tops held by a few long conversations, are
+// collapsed by Xapian.
+constexpr size_t kGroupInMemoryUpTo = 200;
+constexpr size_t kGroupInMemoryDocs = 4000;
+
 // Facets past SearchRequest::exact_facets_up_to matches are counted over a
 // sample of about kFacetSample of them. An exact count must read the facets
 // of every match, and matches spread over the index each cost a read of
@@ -238,36 +246,79 @@ void Searcher::fill_thread_titles(std::vector<Hit>& hits, const Access& access) 
 
 namespace {
 
-// Every document's date in memory, by document id, for one revision of one
-// database. Newest first among equal scores asked Xapian for the date value
-// of every candidate that tied with the last of the page, and ties are the
-// rule (short messages with the word once all score the same): a word in
-// 7,000 messages took 1.6 ms instead of 0.24. From memory it takes 0.19.
-// Shared by every searcher of the process (lore-serve's pool); 8 bytes a
+// Every document's date and conversation in memory, by document id, for one
+// revision of one database.
+//
+// Dates: newest first among equal scores asked Xapian for the date value of
+// every candidate that tied with the last of the page, and ties are the rule
+// (short messages with the word once all score the same): a word in 7,000
+// messages took 1.6 ms instead of 0.24. From memory it takes 0.19.
+//
+// Conversations: grouping by thread let Xapian collapse on the thread value,
+// which it reads for every candidate that could enter the page: 150-200
+// reads of the value table a search (a word in 12,000 messages: 0.54 ms
+// instead of 0.27 without grouping). The searcher now takes the best
+// documents without grouping and groups them here, by a 64-bit hash of the
+// conversation id (bench/query).
+//
+// Shared by every searcher of the process (lore-serve's pool); 16 bytes a
 // document; built on a searcher's second search, so that a one-off command
-// does not pay for it (44 ms at 1M documents), and again after each commit.
-struct DateTable {
+// does not pay for it (about 0.1 s at 1M documents), and again after each
+// commit.
+struct DocTable {
   std::string uuid;
   Xapian::rev revision = 0;
-  std::vector<double> dates;  // by docid; NaN: ask the document
+  std::vector<double> dates;      // by docid; NaN: ask the document
+  std::vector<uint64_t> threads;  // by docid: thread_key(); 0: ask the document
+  // The documents of each conversation with replies, by key | 1 then id.
+  std::vector<std::pair<uint64_t, Xapian::docid>> members;
 };
 
-std::shared_ptr<const DateTable> date_table(const Xapian::Database& db) {
+// A conversation's key: a hash of its id (bit 1 always set, so that no key
+// is 0), bit 0 set when the conversation has replies (more documents than
+// its root), so that only those need their matches counted.
+uint64_t thread_key(std::string_view thread, bool has_replies) {
+  uint64_t h = std::hash<std::string_view>()(thread) | 2;
+  return has_replies ? h | 1 : h & ~uint64_t(1);
+}
+
+bool has_replies(uint64_t key) { return key & 1; }
+
+std::shared_ptr<const DocTable> doc_table(const Xapian::Database& db) {
   static std::mutex mu;
-  static std::vector<std::shared_ptr<const DateTable>> tables;  // the latest of each database
+  static std::vector<std::shared_ptr<const DocTable>> tables;  // the latest of each database
   const std::string uuid = db.get_uuid();
   const Xapian::rev revision = db.get_revision();
   if (uuid.empty()) return nullptr;  // not a single glass database
   std::lock_guard lk(mu);
   for (auto& t : tables)
     if (t->uuid == uuid && t->revision == revision) return t;
-  auto table = std::make_shared<DateTable>();
+  auto table = std::make_shared<DocTable>();
   table->uuid = uuid;
   table->revision = revision;
-  const auto slot = field(Field::Date).slot;
-  table->dates.assign(static_cast<size_t>(db.get_lastdocid()) + 1, std::nan(""));
-  for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v)
+  const size_t size = static_cast<size_t>(db.get_lastdocid()) + 1;
+  const auto date_slot = field(Field::Date).slot;
+  table->dates.assign(size, std::nan(""));
+  for (auto v = db.valuestream_begin(date_slot); v != db.valuestream_end(date_slot); ++v)
     table->dates[v.get_docid()] = Xapian::sortable_unserialise(*v);
+  // A reply carries its conversation's thread term; a root and a lone
+  // message do not. So the conversations with replies are the thread terms.
+  std::unordered_set<uint64_t> answered;
+  const std::string prefix(field(Field::Thread).prefix);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+    answered.insert(thread_key(std::string_view(*t).substr(prefix.size()), true));
+  const auto thread_slot = field(Field::Thread).slot;
+  table->threads.assign(size, 0);
+  for (auto v = db.valuestream_begin(thread_slot); v != db.valuestream_end(thread_slot); ++v) {
+    const uint64_t key = thread_key(*v, true);
+    if (answered.count(key)) {
+      table->threads[v.get_docid()] = key;
+      table->members.emplace_back(key, v.get_docid());
+    } else {
+      table->threads[v.get_docid()] = thread_key(*v, false);
+    }
+  }
+  std::sort(table->members.begin(), table->members.end());
   std::erase_if(tables, [&](const auto& t) { return t->uuid == uuid; });
   if (tables.size() >= 8) tables.erase(tables.begin());
   tables.push_back(table);
@@ -277,7 +328,7 @@ std::shared_ptr<const DateTable> date_table(const Xapian::Database& db) {
 // The date value, from the table when it has the document.
 class DateKey : public Xapian::KeyMaker {
  public:
-  explicit DateKey(std::shared_ptr<const DateTable> table) : table_(std::move(table)) {}
+  explicit DateKey(std::shared_ptr<const DocTable> table) : table_(std::move(table)) {}
   std::string operator()(const Xapian::Document& doc) const override {
     const Xapian::docid id = doc.get_docid();
     if (id < table_->dates.size() && !std::isnan(table_->dates[id])) return Xapian::sortable_serialise(table_->dates[id]);
@@ -285,7 +336,63 @@ class DateKey : public Xapian::KeyMaker {
   }
 
  private:
-  std::shared_ptr<const DateTable> table_;
+  std::shared_ptr<const DocTable> table_;
+};
+
+// A document's conversation key from the table; 0 when there is no table or
+// it does not have the document.
+uint64_t thread_key_of(const DocTable* table, Xapian::docid id) {
+  return table && id < table->threads.size() ? table->threads[id] : 0;
+}
+
+// The same, from the document's thread value when the table does not have
+// it (the conversation then counts as having replies: its matches are
+// counted).
+uint64_t thread_key_of(const DocTable* table, const Xapian::Document& doc) {
+  if (uint64_t key = thread_key_of(table, doc.get_docid())) return key;
+  return thread_key(doc.get_value(field(Field::Thread).slot), true);
+}
+
+// Counts the matching documents of each conversation.
+class ThreadCounter : public Xapian::MatchSpy {
+ public:
+  explicit ThreadCounter(const DocTable* table) : table_(table) {}
+  void operator()(const Xapian::Document& doc, double) override { ++counts_[thread_key_of(table_, doc) | 1]; }
+  uint64_t count(uint64_t key) const {
+    auto it = counts_.find(key | 1);
+    return it == counts_.end() ? 0 : it->second;
+  }
+
+ private:
+  const DocTable* table_;
+  std::unordered_map<uint64_t, uint64_t> counts_;
+};
+
+// The documents of a sorted list of ids: ANDed with a query, its matches
+// among them, without a term read for each.
+class DocList : public Xapian::PostingSource {
+ public:
+  explicit DocList(std::shared_ptr<const std::vector<Xapian::docid>> ids) : ids_(std::move(ids)) {}
+  void init(const Xapian::Database&) override { at_ = kBefore; }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(ids_->size()); }
+  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(ids_->size()); }
+  Xapian::docid get_docid() const override { return (*ids_)[at_]; }
+  bool at_end() const override { return at_ != kBefore && at_ >= ids_->size(); }
+  void next(double) override { at_ = at_ == kBefore ? 0 : at_ + 1; }
+  void skip_to(Xapian::docid did, double) override {
+    const size_t from = at_ == kBefore ? 0 : at_;
+    at_ = static_cast<size_t>(std::lower_bound(ids_->begin() + static_cast<std::ptrdiff_t>(std::min(from, ids_->size())),
+                                               ids_->end(), did) -
+                              ids_->begin());
+  }
+  Xapian::PostingSource* clone() const override { return new DocList(ids_); }
+  std::string get_description() const override { return "DocList(" + std::to_string(ids_->size()) + ")"; }
+
+ private:
+  static constexpr size_t kBefore = SIZE_MAX;
+  std::shared_ptr<const std::vector<Xapian::docid>> ids_;
+  size_t at_ = kBefore;
 };
 
 // BM25 over wdfs normalised when written (LengthNorm, schema.h): b = 0, so
@@ -310,7 +417,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       enquire.set_query(q);
       enquire.set_weighting_scheme(bm25(ranking_));
       const auto date_slot = field(Field::Date).slot;
-      std::shared_ptr<const DateTable> table = ++searches_ > 1 ? date_table(db_) : nullptr;
+      std::shared_ptr<const DocTable> table = ++searches_ > 1 ? doc_table(db_) : nullptr;
       // Xapian owns the key maker once given it (release()).
       switch (req.sort) {
         case Sort::Relevance:
@@ -327,7 +434,6 @@ SearchResult Searcher::search(const SearchRequest& req) {
             enquire.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
           break;
       }
-      if (req.group == Group::Thread) enquire.set_collapse_key(field(Field::Thread).slot);
       if (req.time_limit > 0) enquire.set_time_limit(req.time_limit);
       // A conversation where many documents match gains on one passing
       // mention: the top of the ranking is re-ordered by the boosted score.
@@ -335,19 +441,65 @@ SearchResult Searcher::search(const SearchRequest& req) {
       // conversations: the known-item benchmark ranks the same as with 100,
       // and a window of 100 made a grouped search take twice as long (Xapian
       // must find five times as many distinct conversations).
-      const bool boost = req.sort == Sort::Relevance && req.group == Group::Thread && ranking_.thread_boost > 0 &&
-                         parsed.has_text;
+      const bool grouped = req.group == Group::Thread;
+      const bool boost = req.sort == Sort::Relevance && grouped && ranking_.thread_boost > 0 && parsed.has_text;
       constexpr size_t kBoostWindow = 20;
       const size_t first = boost && result.offset < kBoostWindow ? 0 : result.offset;
       const size_t count = boost && result.offset < kBoostWindow ? std::max(kBoostWindow, result.offset + result.limit)
                                                                  : result.limit;
-      Xapian::MSet mset = enquire.get_mset(first, count);
-      result.total = mset.get_matches_estimated();
+      // The best document of each conversation, best first: grouped in
+      // memory from the best documents when the table is there and the page
+      // is near the top (the documents asked for are doubled, then
+      // quadrupled, until they hold enough conversations); else Xapian
+      // collapses on the thread value.
+      Xapian::MSet mset;
+      std::vector<Xapian::MSetIterator> best;
+      uint64_t uncollapsed = 0;
+      bool grouped_here = false;
+      if (grouped && table && first + count <= kGroupInMemoryUpTo) {
+        const size_t need = first + count;
+        for (size_t n = std::max<size_t>(2 * need, 40);; n *= 4) {
+          mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n));
+          best.clear();
+          std::unordered_set<uint64_t> seen;
+          for (auto it = mset.begin(); it != mset.end(); ++it) {
+            uint64_t key = thread_key_of(table.get(), *it);
+            if (!key) key = thread_key_of(table.get(), it.get_document());
+            if (seen.insert(key | 1).second) best.push_back(it);
+          }
+          if (mset.size() < n) {  // every match was seen
+            grouped_here = true;
+            result.total = best.size();
+            break;
+          }
+          if (best.size() >= need) {
+            grouped_here = true;
+            // Xapian's estimate of the documents, times the share of
+            // distinct conversations among the best of them.
+            const double share = static_cast<double>(best.size()) / static_cast<double>(mset.size());
+            result.total = std::max<uint64_t>(
+                best.size(), static_cast<uint64_t>(std::llround(mset.get_matches_estimated() * share)));
+            break;
+          }
+          if (n * 4 > kGroupInMemoryDocs) break;  // a few long conversations hold the top: Xapian collapses
+        }
+        uncollapsed = mset.get_matches_estimated();
+        if (grouped_here) best.erase(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(std::min(first, best.size())));
+        if (best.size() > count) best.resize(count);
+      }
+      if (!grouped_here) {
+        if (grouped) enquire.set_collapse_key(field(Field::Thread).slot);
+        mset = enquire.get_mset(first, count);
+        result.total = mset.get_matches_estimated();
+        uncollapsed = mset.get_uncollapsed_matches_estimated();
+        best.clear();
+        for (auto it = mset.begin(); it != mset.end(); ++it) best.push_back(it);
+      }
       if (req.facets) {
         // Facets in a pass of their own: no weights, no grouping (a pass
         // that collapsed every match read each one's conversation), and
         // over a sample (OneInK) when the matches are many.
-        const uint64_t matches = mset.get_uncollapsed_matches_estimated();
+        const uint64_t matches = uncollapsed;
         const uint64_t sample = std::min<uint64_t>(kFacetSample, std::max<uint64_t>(req.exact_facets_up_to / 2, 1));
         const auto every =
             static_cast<Xapian::docid>(matches > req.exact_facets_up_to ? (matches + sample - 1) / sample : 1);
@@ -366,15 +518,60 @@ SearchResult Searcher::search(const SearchRequest& req) {
         if (every == 1)
           result.total = req.group == Group::None ? spy.seen() : std::min<uint64_t>(result.total, spy.seen());
       }
+      // How many documents of each conversation on the page match (the
+      // boost's measure, and each hit's thread_matches): counted in one
+      // search over the conversations with replies.
+      std::vector<uint64_t> matches(best.size(), 1);
+      if (grouped) {
+        // Conversations in the table: their documents' ids (DocList);
+        // else: their thread terms.
+        std::vector<uint64_t> keys;
+        std::vector<Xapian::Query> threads;
+        auto ids = std::make_shared<std::vector<Xapian::docid>>();
+        for (const auto& it : best) {
+          const uint64_t key = thread_key_of(table.get(), *it);
+          if (key && !has_replies(key)) {
+            keys.push_back(key);
+            continue;
+          }
+          if (key) {
+            auto range = std::equal_range(table->members.begin(), table->members.end(), std::pair(key | 1, Xapian::docid(0)),
+                                          [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (auto m = range.first; m != range.second; ++m) ids->push_back(m->second);
+            keys.push_back(key);
+            continue;
+          }
+          Xapian::Document doc = it.get_document();
+          keys.push_back(thread_key_of(table.get(), doc));
+          threads.push_back(thread_query(doc.get_value(field(Field::Thread).slot)));
+        }
+        if (!ids->empty()) {
+          std::sort(ids->begin(), ids->end());
+          ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+          threads.emplace_back((new DocList(ids))->release());
+        }
+        if (!threads.empty()) {
+          ThreadCounter counter(table.get());
+          Xapian::Enquire e(db_);
+          e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q,
+                                    Xapian::Query(Xapian::Query::OP_OR, threads.begin(), threads.end())));
+          e.set_weighting_scheme(Xapian::BoolWeight());
+          e.add_matchspy(&counter);
+          e.get_mset(0, 0, db_.get_doccount());
+          for (size_t i = 0; i < best.size(); ++i)
+            if (has_replies(keys[i])) matches[i] = std::max<uint64_t>(1, counter.count(keys[i]));
+        }
+      }
       struct Ranked {
         Xapian::MSetIterator it;
         double score;
+        uint64_t matches;
       };
       std::vector<Ranked> ranked;
-      for (auto it = mset.begin(); it != mset.end(); ++it) {
-        double score = it.get_weight();
-        if (boost) score *= 1 + ranking_.thread_boost * std::log2(1.0 + it.get_collapse_count());
-        ranked.push_back({it, score});
+      for (size_t i = 0; i < best.size(); ++i) {
+        double score = best[i].get_weight();
+        if (boost) score *= 1 + ranking_.thread_boost * std::log2(static_cast<double>(matches[i]));
+        ranked.push_back({best[i], score, matches[i]});
       }
       if (boost) {
         std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) { return a.score > b.score; });
@@ -382,12 +579,12 @@ SearchResult Searcher::search(const SearchRequest& req) {
         ranked.erase(ranked.begin(), ranked.begin() + std::min(skip, ranked.size()));
         if (ranked.size() > result.limit) ranked.resize(result.limit);
       }
-      for (const auto& [it, score] : ranked) {
+      for (const auto& [it, score, n] : ranked) {
         Hit hit;
         Xapian::Document doc = it.get_document();
         hit.record = from_document(doc);
         hit.score = score;
-        hit.thread_matches = req.group == Group::Thread ? it.get_collapse_count() + 1 : 1;
+        hit.thread_matches = grouped ? n : 1;
         if (req.snippets) hit.snippet = make_snippet(mset, hit.record.text);
         result.hits.push_back(std::move(hit));
       }

@@ -392,6 +392,49 @@ TEST(ties_test, equal_scores_come_newest_first_from_values_and_from_memory_alike
   EXPECT_EQ(dates(fresh.search(req)), dates(after));
 }
 
+// With --group thread a searcher, from its second search on, finds the
+// conversations by grouping the best documents in memory (a table of every
+// document's conversation); its first search lets Xapian collapse on the
+// thread value. Both give the same conversations in the same order, page
+// after page, and each hit's thread_matches is exact: the number of
+// documents of its conversation that match, as the caller sees them.
+TEST(grouping_test, conversations_grouped_in_memory_are_those_xapian_collapses_with_exact_counts) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  test::import_file(db, test::realdata("slack/julialang-slack-history"));
+  size_t replies_counted = 0, pages = 0;
+  for (const char* q : {"julia", "package", "error", "thanks", "the", "is:reply", "type function"}) {
+    for (size_t offset : {0, 10, 30}) {
+      SearchRequest req;
+      req.query = q;
+      req.offset = offset;
+      req.limit = 10;
+      Searcher collapsing(db), grouping(db);
+      const SearchResult a = collapsing.search(req);
+      grouping.search(req);
+      const SearchResult b = grouping.search(req);
+      ASSERT_EQ(a.hits.size(), b.hits.size()) << q << " " << offset;
+      if (b.hits.empty()) continue;
+      ++pages;
+      std::set<std::string> threads;
+      for (size_t i = 0; i < a.hits.size(); ++i) {
+        const Hit& x = a.hits[i];
+        const Hit& y = b.hits[i];
+        EXPECT_EQ(x.record.id, y.record.id) << q << " " << offset << " #" << i;
+        EXPECT_EQ(x.thread_matches, y.thread_matches) << q << " " << y.record.id;
+        EXPECT_DOUBLE_EQ(x.score, y.score) << q << " " << y.record.id;
+        EXPECT_TRUE(threads.insert(y.record.thread_id()).second) << "twice: " << y.record.thread_id();
+        const uint64_t exact = grouping.count(std::string(q) + " thread:" + y.record.thread_id(), Access::everything());
+        EXPECT_EQ(y.thread_matches, exact) << q << " " << y.record.id;
+        if (exact > 1) ++replies_counted;
+      }
+      EXPECT_GE(b.total, offset + b.hits.size()) << q;
+    }
+  }
+  EXPECT_GE(pages, 15u);
+  EXPECT_GE(replies_counted, 20u);  // conversations where more than one document matched
+}
+
 TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) {
   TempDir dir;
   const std::string db = (dir.path / "db").string();
