@@ -395,6 +395,49 @@ class DocList : public Xapian::PostingSource {
   size_t at_ = kBefore;
 };
 
+// How many documents matching `q` each conversation of `best` holds,
+// counted in one search over the conversations with replies (a conversation
+// without is its one document): their documents' ids from the table, else
+// their thread terms.
+std::vector<uint64_t> thread_matches(const Xapian::Database& db, const Xapian::Query& q,
+                                     const std::vector<Xapian::MSetIterator>& best, const DocTable* table) {
+  std::vector<uint64_t> matches(best.size(), 1), keys;
+  std::vector<Xapian::Query> threads;
+  auto ids = std::make_shared<std::vector<Xapian::docid>>();
+  for (const auto& it : best) {
+    const uint64_t key = thread_key_of(table, *it);
+    if (key && !has_replies(key)) {
+      keys.push_back(key);
+      continue;
+    }
+    if (key) {
+      auto range = std::equal_range(table->members.begin(), table->members.end(), std::pair(key | 1, Xapian::docid(0)),
+                                    [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (auto m = range.first; m != range.second; ++m) ids->push_back(m->second);
+      keys.push_back(key);
+      continue;
+    }
+    Xapian::Document doc = it.get_document();
+    keys.push_back(thread_key_of(table, doc));
+    threads.push_back(thread_query(doc.get_value(field(Field::Thread).slot)));
+  }
+  if (!ids->empty()) {
+    std::sort(ids->begin(), ids->end());
+    ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
+    threads.emplace_back((new DocList(ids))->release());
+  }
+  if (threads.empty()) return matches;
+  ThreadCounter counter(table);
+  Xapian::Enquire e(db);
+  e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_OR, threads.begin(), threads.end())));
+  e.set_weighting_scheme(Xapian::BoolWeight());
+  e.add_matchspy(&counter);
+  e.get_mset(0, 0, db.get_doccount());
+  for (size_t i = 0; i < best.size(); ++i)
+    if (has_replies(keys[i])) matches[i] = std::max<uint64_t>(1, counter.count(keys[i]));
+  return matches;
+}
+
 // BM25 over wdfs normalised when written (LengthNorm, schema.h): b = 0, so
 // Xapian reads no document length, and k1 in the stored wdfs' scale.
 Xapian::BM25Weight bm25(const Ranking& r) { return Xapian::BM25Weight(r.k1 * kWdfScale, 0, 1, 0, 0); }
@@ -518,50 +561,10 @@ SearchResult Searcher::search(const SearchRequest& req) {
         if (every == 1)
           result.total = req.group == Group::None ? spy.seen() : std::min<uint64_t>(result.total, spy.seen());
       }
-      // How many documents of each conversation on the page match (the
-      // boost's measure, and each hit's thread_matches): counted in one
-      // search over the conversations with replies.
-      std::vector<uint64_t> matches(best.size(), 1);
-      if (grouped) {
-        // Conversations in the table: their documents' ids (DocList);
-        // else: their thread terms.
-        std::vector<uint64_t> keys;
-        std::vector<Xapian::Query> threads;
-        auto ids = std::make_shared<std::vector<Xapian::docid>>();
-        for (const auto& it : best) {
-          const uint64_t key = thread_key_of(table.get(), *it);
-          if (key && !has_replies(key)) {
-            keys.push_back(key);
-            continue;
-          }
-          if (key) {
-            auto range = std::equal_range(table->members.begin(), table->members.end(), std::pair(key | 1, Xapian::docid(0)),
-                                          [](const auto& a, const auto& b) { return a.first < b.first; });
-            for (auto m = range.first; m != range.second; ++m) ids->push_back(m->second);
-            keys.push_back(key);
-            continue;
-          }
-          Xapian::Document doc = it.get_document();
-          keys.push_back(thread_key_of(table.get(), doc));
-          threads.push_back(thread_query(doc.get_value(field(Field::Thread).slot)));
-        }
-        if (!ids->empty()) {
-          std::sort(ids->begin(), ids->end());
-          ids->erase(std::unique(ids->begin(), ids->end()), ids->end());
-          threads.emplace_back((new DocList(ids))->release());
-        }
-        if (!threads.empty()) {
-          ThreadCounter counter(table.get());
-          Xapian::Enquire e(db_);
-          e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q,
-                                    Xapian::Query(Xapian::Query::OP_OR, threads.begin(), threads.end())));
-          e.set_weighting_scheme(Xapian::BoolWeight());
-          e.add_matchspy(&counter);
-          e.get_mset(0, 0, db_.get_doccount());
-          for (size_t i = 0; i < best.size(); ++i)
-            if (has_replies(keys[i])) matches[i] = std::max<uint64_t>(1, counter.count(keys[i]));
-        }
-      }
+      // How many documents of each conversation on the page match: the
+      // boost's measure, and each hit's thread_matches.
+      const std::vector<uint64_t> matches =
+          grouped ? thread_matches(db_, q, best, table.get()) : std::vector<uint64_t>(best.size(), 1);
       struct Ranked {
         Xapian::MSetIterator it;
         double score;
@@ -714,17 +717,22 @@ SearchResult Searcher::similar(const std::string& id, size_t limit, const Access
       if (terms.empty()) return;
       Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
                       thread_query(thread));
+      const Xapian::Query restricted = restrict(q, access);
       Xapian::Enquire out(db_);
-      out.set_query(restrict(q, access));
+      out.set_query(restricted);
       out.set_weighting_scheme(bm25(ranking_));
       out.set_collapse_key(field(Field::Thread).slot);
       Xapian::MSet m = out.get_mset(0, result.limit);
       result.total = m.get_matches_estimated();
-      for (auto it = m.begin(); it != m.end(); ++it) {
+      std::vector<Xapian::MSetIterator> best;
+      for (auto it = m.begin(); it != m.end(); ++it) best.push_back(it);
+      const std::vector<uint64_t> matches = thread_matches(db_, restricted, best, nullptr);
+      for (size_t i = 0; i < best.size(); ++i) {
+        const Xapian::MSetIterator& it = best[i];
         Hit hit;
         hit.record = from_document(it.get_document());
         hit.score = it.get_weight();
-        hit.thread_matches = it.get_collapse_count() + 1;
+        hit.thread_matches = matches[i];
         hit.snippet = make_snippet(m, hit.record.text);
         result.hits.push_back(std::move(hit));
       }
