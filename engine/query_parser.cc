@@ -146,6 +146,7 @@ struct Node {
   std::string tree;
   bool filter = false;
   std::string group;  // filters of the same group are ORed
+  std::vector<std::string> words;  // terms every match must hold (ParsedQuery::and_terms)
   bool empty() const { return query.empty(); }
 };
 
@@ -175,13 +176,14 @@ class Parser {
   }
 
   ParsedQuery run() {
-    if (toks_.front().type == Tok::End) return {match_all(), "(all)", false, {}};
+    if (toks_.front().type == Tok::End) return {match_all(), "(all)", false, {}, {}};
     Node n = parse_or();
     if (peek().type == Tok::RParen) fail("unbalanced \")\"", peek().column, "remove it or add a \"(\" before");
     if (peek().type != Tok::End) fail("unexpected \"" + peek().text + "\"", peek().column);
     ParsedQuery out;
     out.tree = n.tree;
     out.has_text = has_text_;
+    out.and_terms = std::move(n.words);
     if (n.filter)
       out.query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, n.query, 0.0);
     else
@@ -294,6 +296,7 @@ class Parser {
     std::vector<Xapian::Query> pos;
     for (auto& p : positive) {
       pos.push_back(p.query);
+      out.words.insert(out.words.end(), p.words.begin(), p.words.end());
       tree += (tree.empty() ? "" : " ") + p.tree;
     }
     std::optional<Xapian::Query> filter;
@@ -403,6 +406,7 @@ class Parser {
       fail("\"" + s + "\": " + e.get_msg(), col);
     }
     if (n.query.empty()) return n;  // punctuation only: nothing to search for
+    n.words.assign(n.query.get_terms_begin(), n.query.get_terms_end());
     if (prefix.empty()) {
       // Words that are also in a title add its weight: the match set stays
       // the same, a post or issue named after the words rises. (Titles are

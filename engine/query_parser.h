@@ -41,6 +41,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -56,6 +57,10 @@ struct ParsedQuery {
   std::string tree;
   /// True when the query has free text (else it only filters).
   bool has_text = false;
+  /// The terms of the free-text words every match must hold, a word as
+  /// often as it is written (phrase words included); empty when free text
+  /// is only ORed. The searcher splits a long intersection over two threads.
+  std::vector<std::string> and_terms;
   /// When parse() was asked to suggest: the query with each free-text word
   /// that no public document holds replaced by the nearest word that one
   /// does (filters, operators and the rest kept as typed); empty when no

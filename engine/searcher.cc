@@ -1,6 +1,9 @@
 #include "searcher.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <cmath>
 #include <memory>
 #include <unordered_map>
@@ -192,6 +195,13 @@ class OneInK : public Xapian::PostingSource {
 }  // namespace
 
 Searcher::Searcher(const std::string& path) : path_(path), db_(open_for_reading(path)) {}
+
+// The twin handle at this handle's revision, opened on first use.
+bool Searcher::twin_ready() {
+  if (!twin_) twin_.emplace(open_for_reading(path_));
+  if (twin_->get_revision() != db_.get_revision()) twin_->reopen();
+  return twin_->get_revision() == db_.get_revision() && twin_->get_uuid() == db_.get_uuid();
+}
 
 void Searcher::reopen() {
   xapian_try(path_, [&] { db_.reopen(); });
@@ -395,6 +405,65 @@ class DocList : public Xapian::PostingSource {
   size_t at_ = kBefore;
 };
 
+// The documents with ids from `lo` to `hi`: ANDed with a query, the half of
+// its matches a thread searches. It claims every document of the index as
+// its estimate, so that Xapian never walks it but checks the query's
+// candidates against it (in constant time), and a check below `lo` moves
+// the query on to `lo`.
+class DocRange : public Xapian::PostingSource {
+ public:
+  DocRange(Xapian::docid lo, Xapian::docid hi) : lo_(lo), hi_(hi) {}
+  void init(const Xapian::Database& db) override {
+    did_ = 0;
+    all_ = db.get_doccount();
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return all_; }
+  Xapian::doccount get_termfreq_max() const override { return all_; }
+  Xapian::docid get_docid() const override { return did_; }
+  bool at_end() const override { return did_ > hi_; }
+  void next(double) override { did_ = did_ < lo_ ? lo_ : did_ + 1; }
+  void skip_to(Xapian::docid did, double) override { did_ = std::max({did, lo_, did_}); }
+  bool check(Xapian::docid did, double) override {
+    skip_to(did, 0);
+    return true;
+  }
+  Xapian::PostingSource* clone() const override { return new DocRange(lo_, hi_); }
+  std::string get_description() const override {
+    return "DocRange(" + std::to_string(lo_) + ".." + std::to_string(hi_) + ")";
+  }
+
+ private:
+  Xapian::docid lo_, hi_, did_ = 0;
+  Xapian::doccount all_ = 0;
+};
+
+// Whether a match is long enough to gain from a second thread, which costs
+// about 0.3 ms to start and set up: the words it intersects (a word as often
+// as the query names it: Xapian walks it as often) have `least` postings or
+// more in all. An intersection with a word the index lacks is empty at once.
+bool worth_splitting(const Xapian::Database& db, const std::vector<std::string>& terms, uint64_t least) {
+  if (terms.size() < 2) return false;
+  uint64_t postings = 0;
+  for (const auto& t : terms) {
+    const Xapian::doccount n = db.get_termfreq(t);
+    if (n == 0) return false;
+    postings += n;
+  }
+  return postings >= least;
+}
+
+// Searches running in this process: a search splits its match over two
+// threads only when it runs alone, so that a busy server does not pay for
+// the second thread twice.
+std::atomic<int> running_searches{0};
+struct Running {
+  Running() { ++running_searches; }
+  ~Running() { --running_searches; }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+};
+
 // How many documents matching `q` each conversation of `best` holds,
 // counted in one search over the conversations with replies (a conversation
 // without is its one document): their documents' ids from the table, else
@@ -449,35 +518,128 @@ SearchResult Searcher::search(const SearchRequest& req) {
   result.query = req.query;
   result.offset = req.offset;
   result.limit = std::min(req.limit, kMaxLimit);
+  const Running running;
   xapian_try(path_, [&] {
     with_retry(db_, [&] {
       result.hits.clear();
       result.corrected.reset();
-      QueryParser qp(db_, clock_now());
+      const int64_t now = clock_now();
+      QueryParser qp(db_, now);
       ParsedQuery parsed = qp.parse(req.query, true);
       Xapian::Query q = restrict(parsed.query, req.access);
-      Xapian::Enquire enquire(db_);
-      enquire.set_query(q);
-      enquire.set_weighting_scheme(bm25(ranking_));
       const auto date_slot = field(Field::Date).slot;
       std::shared_ptr<const DocTable> table = ++searches_ > 1 ? doc_table(db_) : nullptr;
-      // Xapian owns the key maker once given it (release()).
-      switch (req.sort) {
-        case Sort::Relevance:
-          if (table)
-            enquire.set_sort_by_relevance_then_key((new DateKey(table))->release(), true);
+      // How a match is run, on this thread's database or the twin's.
+      auto configure = [&](Xapian::Enquire& e, const Xapian::Query& query) {
+        e.set_query(query);
+        e.set_weighting_scheme(bm25(ranking_));
+        // Xapian owns the key maker once given it (release()).
+        switch (req.sort) {
+          case Sort::Relevance:
+            if (table)
+              e.set_sort_by_relevance_then_key((new DateKey(table))->release(), true);
+            else
+              e.set_sort_by_relevance_then_value(date_slot, true);
+            break;
+          case Sort::Newest:
+          case Sort::Oldest:
+            if (table)
+              e.set_sort_by_key_then_relevance((new DateKey(table))->release(), req.sort == Sort::Newest);
+            else
+              e.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
+            break;
+        }
+        if (req.time_limit > 0) e.set_time_limit(req.time_limit);
+      };
+      Xapian::Enquire enquire(db_);
+      configure(enquire, q);
+      // A long intersection of two or more words, on a large index, by a
+      // searcher that has its table, running alone (Split): each half of the
+      // index is matched on a thread of its own and the two tops are merged.
+      // A single word is not split: Xapian then checks every posting against
+      // the half, which costs more than the second core gains.
+      const bool split = table && db_.get_doccount() >= split_.documents && running_searches.load() == 1 &&
+                         worth_splitting(db_, parsed.and_terms, split_.postings) && twin_ready();
+      // The best `n` documents, best first, from one match or from two.
+      struct Top {
+        Xapian::MSet mset;  // for snippets: any of the matches
+        std::vector<Xapian::MSetIterator> docs;
+        uint64_t estimate = 0;  // documents matching
+        bool all_seen = false;  // docs holds every match
+      };
+      auto top = [&](size_t n) {
+        Top t;
+        const auto want = static_cast<Xapian::doccount>(n);
+        if (!split) {
+          t.mset = enquire.get_mset(0, want);
+          for (auto it = t.mset.begin(); it != t.mset.end(); ++it) t.docs.push_back(it);
+          t.estimate = t.mset.get_matches_estimated();
+          t.all_seen = t.mset.size() < n;
+          return t;
+        }
+        const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
+        Xapian::MSet upper;
+        std::exception_ptr failed;
+        std::thread other([&] {
+          try {
+            // Its own parse: Xapian's reference counts are not atomic, so
+            // the two threads must share no query object.
+            const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
+            Xapian::Enquire e(*twin_);
+            configure(e, Xapian::Query(Xapian::Query::OP_FILTER, mine,
+                                       Xapian::Query((new DocRange(mid + 1, last))->release())));
+            upper = e.get_mset(0, want);
+          } catch (...) {
+            failed = std::current_exception();
+          }
+        });
+        try {
+          Xapian::Enquire e(db_);
+          configure(e, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocRange(1, mid))->release())));
+          t.mset = e.get_mset(0, want);
+        } catch (...) {
+          other.join();
+          throw;
+        }
+        other.join();
+        if (failed) std::rethrow_exception(failed);
+        // Merged in Xapian's order: the sort, then the lower document id.
+        auto key = [&](const Xapian::MSetIterator& it) {
+          const Xapian::docid id = *it;
+          if (id < table->dates.size() && !std::isnan(table->dates[id])) return Xapian::sortable_serialise(table->dates[id]);
+          return it.get_document().get_value(date_slot);
+        };
+        auto before = [&](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+          const double wa = a.get_weight(), wb = b.get_weight();
+          if (req.sort == Sort::Relevance) {
+            if (wa != wb) return wa > wb;
+            const std::string ka = key(a), kb = key(b);
+            if (ka != kb) return ka > kb;
+          } else {
+            const std::string ka = key(a), kb = key(b);
+            if (ka != kb) return req.sort == Sort::Newest ? ka > kb : ka < kb;
+            if (wa != wb) return wa > wb;
+          }
+          return *a < *b;
+        };
+        auto a = t.mset.begin(), b = upper.begin();
+        while (t.docs.size() < n && (a != t.mset.end() || b != upper.end())) {
+          if (b == upper.end() || (a != t.mset.end() && before(a, b)))
+            t.docs.push_back(a++);
           else
-            enquire.set_sort_by_relevance_then_value(date_slot, true);
-          break;
-        case Sort::Newest:
-        case Sort::Oldest:
-          if (table)
-            enquire.set_sort_by_key_then_relevance((new DateKey(table))->release(), req.sort == Sort::Newest);
-          else
-            enquire.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
-          break;
-      }
-      if (req.time_limit > 0) enquire.set_time_limit(req.time_limit);
+            t.docs.push_back(b++);
+        }
+        // Each half's estimate is of the whole index (the range claims
+        // every document): its share of it, unless the half was seen whole.
+        auto part = [&](const Xapian::MSet& m, double share) -> uint64_t {
+          if (m.size() < n) return m.size();
+          return std::max<uint64_t>(m.size(), static_cast<uint64_t>(std::llround(m.get_matches_estimated() * share)));
+        };
+        const double low = static_cast<double>(mid) / static_cast<double>(last);
+        t.estimate = part(t.mset, low) + part(upper, 1 - low);
+        t.all_seen = t.mset.size() < n && upper.size() < n;
+        return t;
+      };
       // A conversation where many documents match gains on one passing
       // mention: the top of the ranking is re-ordered by the boosted score.
       // The window is fixed, so pages stay consistent with one another. 20
@@ -498,39 +660,47 @@ SearchResult Searcher::search(const SearchRequest& req) {
       Xapian::MSet mset;
       std::vector<Xapian::MSetIterator> best;
       uint64_t uncollapsed = 0;
-      bool grouped_here = false;
+      bool page_found = false;
       if (grouped && table && first + count <= kGroupInMemoryUpTo) {
         const size_t need = first + count;
         for (size_t n = std::max<size_t>(2 * need, 40);; n *= 4) {
-          mset = enquire.get_mset(0, static_cast<Xapian::doccount>(n));
+          Top t = top(n);
+          mset = t.mset;
+          uncollapsed = t.estimate;
           best.clear();
           std::unordered_set<uint64_t> seen;
-          for (auto it = mset.begin(); it != mset.end(); ++it) {
+          for (const auto& it : t.docs) {
             uint64_t key = thread_key_of(table.get(), *it);
             if (!key) key = thread_key_of(table.get(), it.get_document());
             if (seen.insert(key | 1).second) best.push_back(it);
           }
-          if (mset.size() < n) {  // every match was seen
-            grouped_here = true;
+          if (t.all_seen) {
+            page_found = true;
             result.total = best.size();
             break;
           }
           if (best.size() >= need) {
-            grouped_here = true;
-            // Xapian's estimate of the documents, times the share of
-            // distinct conversations among the best of them.
-            const double share = static_cast<double>(best.size()) / static_cast<double>(mset.size());
-            result.total = std::max<uint64_t>(
-                best.size(), static_cast<uint64_t>(std::llround(mset.get_matches_estimated() * share)));
+            page_found = true;
+            // The documents' estimate, times the share of distinct
+            // conversations among the best of them.
+            const double share = static_cast<double>(best.size()) / static_cast<double>(t.docs.size());
+            result.total =
+                std::max<uint64_t>(best.size(), static_cast<uint64_t>(std::llround(static_cast<double>(t.estimate) * share)));
             break;
           }
           if (n * 4 > kGroupInMemoryDocs) break;  // a few long conversations hold the top: Xapian collapses
         }
-        uncollapsed = mset.get_matches_estimated();
-        if (grouped_here) best.erase(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(std::min(first, best.size())));
+        if (page_found) best.erase(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(std::min(first, best.size())));
         if (best.size() > count) best.resize(count);
       }
-      if (!grouped_here) {
+      if (!grouped && split && first + count <= kMaxLimit) {
+        Top t = top(first + count);
+        mset = t.mset;
+        result.total = uncollapsed = t.estimate;
+        best.assign(t.docs.begin() + static_cast<std::ptrdiff_t>(std::min(first, t.docs.size())), t.docs.end());
+        page_found = true;
+      }
+      if (!page_found) {
         if (grouped) enquire.set_collapse_key(field(Field::Thread).slot);
         mset = enquire.get_mset(first, count);
         result.total = mset.get_matches_estimated();

@@ -113,6 +113,16 @@ class Searcher {
   /// Sees the latest commit of a concurrent writer.
   void reopen();
 
+  /// When a search splits its match over two threads, one a half of the
+  /// index (bench/query/README.md): the index has at least `documents`
+  /// documents, every match must hold two or more words whose postings add
+  /// up to `postings` or more, and no other search of the process is running.
+  struct Split {
+    uint64_t documents = 100000;
+    uint64_t postings = 100000;
+  };
+  void set_split(const Split& split) { split_ = split; }
+
   /// Changes how relevance is computed (the ranking benchmark tries several).
   void set_ranking(const Ranking& ranking) { ranking_ = ranking; }
   const Ranking& ranking() const { return ranking_; }
@@ -126,11 +136,14 @@ class Searcher {
   std::optional<Xapian::docid> find(const std::string& id, const Access& access);
   uint64_t exact_count(const Xapian::Query& query);
   void fill_thread_titles(std::vector<Hit>& hits, const Access& access);
+  bool twin_ready();
 
   std::string path_;
   Xapian::Database db_;
   Ranking ranking_;
   uint64_t searches_ = 0;  // a searcher used more than once keeps dates in memory (searcher.cc)
+  Split split_;
+  std::optional<Xapian::Database> twin_;  // the second half's handle (a handle serves one thread)
 };
 
 }  // namespace lore

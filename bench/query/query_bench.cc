@@ -107,6 +107,13 @@ int main(int argc, char** argv) {
   // QB_QUERY=TEXT: that one query, as many times (for profiling one query).
   if (const char* one = getenv("QB_QUERY")) queries.assign(nq, Query{one, one});
   lore::Searcher s(db);
+  // QB_SPLIT_POSTINGS=N: split matches over two threads from N postings on
+  // (lore::Searcher::Split; a huge N never splits), to compare.
+  if (const char* n = getenv("QB_SPLIT_POSTINGS")) {
+    lore::Searcher::Split split;
+    split.postings = std::stoull(n);
+    s.set_split(split);
+  }
 
   // QB_ONLY=TEXT: only the modes whose name contains TEXT (and no FTS5), for profiling one mode.
   const char* only = getenv("QB_ONLY");
