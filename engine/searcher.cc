@@ -637,7 +637,9 @@ SearchResult Searcher::search(const SearchRequest& req) {
         };
         const double low = static_cast<double>(mid) / static_cast<double>(last);
         t.estimate = part(t.mset, low) + part(upper, 1 - low);
-        t.all_seen = t.mset.size() < n && upper.size() < n;
+        // Every match is in docs when both halves were seen whole and
+        // together fit in it.
+        t.all_seen = t.mset.size() < n && upper.size() < n && t.mset.size() + upper.size() <= n;
         return t;
       };
       // A conversation where many documents match gains on one passing
@@ -654,8 +656,10 @@ SearchResult Searcher::search(const SearchRequest& req) {
                                                                  : result.limit;
       // The best document of each conversation, best first: grouped in
       // memory from the best documents when the table is there and the page
-      // is near the top (the documents asked for are doubled, then
-      // quadrupled, until they hold enough conversations); else Xapian
+      // is near the top (a quarter more documents than conversations are
+      // asked for, four times as many again until they hold enough
+      // conversations: most documents are the only match of theirs, and
+      // each document more asked for costs the match); else Xapian
       // collapses on the thread value.
       Xapian::MSet mset;
       std::vector<Xapian::MSetIterator> best;
@@ -663,7 +667,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       bool page_found = false;
       if (grouped && table && first + count <= kGroupInMemoryUpTo) {
         const size_t need = first + count;
-        for (size_t n = std::max<size_t>(2 * need, 40);; n *= 4) {
+        for (size_t n = std::max<size_t>(need + need / 4, 10);; n *= 4) {
           Top t = top(n);
           mset = t.mset;
           uncollapsed = t.estimate;
