@@ -107,11 +107,12 @@ int main(int argc, char** argv) {
   // QB_QUERY=TEXT: that one query, as many times (for profiling one query).
   if (const char* one = getenv("QB_QUERY")) queries.assign(nq, Query{one, one});
   lore::Searcher s(db);
-  // QB_SPLIT_POSTINGS=N: split matches over two threads from N postings on
-  // (lore::Searcher::Split; a huge N never splits), to compare.
-  if (const char* n = getenv("QB_SPLIT_POSTINGS")) {
+  // QB_SPLIT_POSTINGS=N, QB_SPLIT_DOCUMENTS=N: the thresholds of
+  // lore::Searcher::Split (a huge N never splits), to compare.
+  {
     lore::Searcher::Split split;
-    split.postings = std::stoull(n);
+    if (const char* n = getenv("QB_SPLIT_POSTINGS")) split.postings = std::stoull(n);
+    if (const char* n = getenv("QB_SPLIT_DOCUMENTS")) split.documents = std::stoull(n);
     s.set_split(split);
   }
 
