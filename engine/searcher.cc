@@ -49,6 +49,14 @@ std::string make_snippet(const Xapian::MSet& mset, const std::string& text) {
   return html_escape(text::clip(text, kSnippetBytes));
 }
 
+// Every document's packed facets in memory (DocTable::facets()): each
+// distinct packed value once, and its number by document id.
+struct FacetMemory {
+  static constexpr uint32_t kNone = UINT32_MAX;  // not in memory: read the document
+  std::vector<uint32_t> of;                      // by docid
+  std::vector<std::string> values;
+};
+
 // Counts the facets of every document the match considers, a tag once per
 // tag. The facets live packed in one value slot, so a document costs one
 // read and one count of its packed value; the packed values are taken apart
@@ -65,8 +73,18 @@ class FacetSpy : public Xapian::MatchSpy {
         if (all[i]->facet == name) wanted_.push_back({i, all[i]->id == Field::Tag, name});
   }
 
+  /// Reads the facets from `memory` where it has them, not from the index.
+  void use(const FacetMemory* memory) { memory_ = memory; }
+
   void operator()(const Xapian::Document& doc, double) override {
     ++seen_;
+    if (memory_) {
+      const Xapian::docid id = doc.get_docid();
+      if (id < memory_->of.size() && memory_->of[id] != FacetMemory::kNone) {
+        ++numbered_[memory_->of[id]];
+        return;
+      }
+    }
     ++packed_[doc.get_value(field(Field::Facets).slot)];
   }
 
@@ -75,7 +93,9 @@ class FacetSpy : public Xapian::MatchSpy {
 
   Facets facets(size_t max_per_facet, uint64_t scale = 1) const {
     std::vector<Counts> counts(wanted_.size());
-    for (const auto& [v, n] : packed_) {
+    std::vector<std::pair<std::string_view, uint64_t>> packed(packed_.begin(), packed_.end());
+    for (const auto& [number, n] : numbered_) packed.emplace_back(memory_->values[number], n);
+    for (const auto& [v, n] : packed) {
       // Split once into the positions of the packed fields.
       std::string_view parts[16];
       size_t np = 0, start = 0;
@@ -124,6 +144,8 @@ class FacetSpy : public Xapian::MatchSpy {
   };
   std::vector<Wanted> wanted_;
   Counts packed_;  // packed facet value -> documents
+  const FacetMemory* memory_ = nullptr;
+  std::unordered_map<uint32_t, uint64_t> numbered_;  // FacetMemory number -> documents
   uint64_t seen_ = 0;
 };
 
@@ -287,12 +309,39 @@ struct DocTable {
   std::vector<uint32_t> start;
   std::vector<Xapian::docid> members;
 
+  /// Every document's packed facets, read from `db` (at this table's
+  /// revision) on first use: only a process that counts facets pays for it.
+  const FacetMemory& facets(const Xapian::Database& db) const {
+    std::call_once(facets_once_, [&] {
+      const auto slot = field(Field::Facets).slot;
+      facets_.of.assign(dates.size(), FacetMemory::kNone);
+      std::unordered_map<std::string, uint32_t> numbers;
+      std::string last;  // neighbours often share theirs (a conversation, an author's run)
+      uint32_t last_number = FacetMemory::kNone;
+      for (auto v = db.valuestream_begin(slot); v != db.valuestream_end(slot); ++v) {
+        std::string value = *v;
+        if (value != last || last_number == FacetMemory::kNone) {
+          auto [it, added] = numbers.try_emplace(value, static_cast<uint32_t>(facets_.values.size()));
+          if (added) facets_.values.push_back(it->first);
+          last_number = it->second;
+          last = std::move(value);
+        }
+        if (v.get_docid() < facets_.of.size()) facets_.of[v.get_docid()] = last_number;
+      }
+    });
+    return facets_;
+  }
+
   /// The documents of the conversation with replies `key`; empty if unknown.
   std::span<const Xapian::docid> members_of(uint64_t key) const {
     auto it = answered.find(key | 1);
     if (it == answered.end()) return {};
     return std::span<const Xapian::docid>(members).subspan(start[it->second], start[it->second + 1] - start[it->second]);
   }
+
+ private:
+  mutable std::once_flag facets_once_;
+  mutable FacetMemory facets_;
 };
 
 // A conversation's key: a hash of its id (bit 1 always set, so that no key
@@ -745,6 +794,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
         const auto every =
             static_cast<Xapian::docid>(matches > req.exact_facets_up_to ? (matches + sample - 1) / sample : 1);
         FacetSpy spy(std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
+        if (table) spy.use(&table->facets(db_));
         Xapian::Enquire pass(db_);
         pass.set_query(every == 1 ? q
                                   : Xapian::Query(Xapian::Query::OP_FILTER, q,

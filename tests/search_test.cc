@@ -515,6 +515,44 @@ TEST(split_test, a_match_split_in_two_halves_gives_what_one_match_gives) {
   EXPECT_EQ(a, b);
 }
 
+// From its second search on, a searcher counts facets from a table of every
+// document's packed facets in memory instead of reading each match's: the
+// counts are the same, exact or estimated from a sample, for every caller.
+TEST(facets_memory_test, facets_counted_from_memory_are_those_read_from_the_index) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  test::import_file(db, test::realdata("slack/julialang-slack-history"));
+  test::import_file(db, test::fixture());
+  size_t sampled = 0, exact = 0;
+  for (const char* q : {"the", "julia", "is:reply", "package OR function", "deploy", "the package", ""}) {
+    for (uint64_t up_to : {uint64_t(5000), uint64_t(40)}) {
+      for (const Access& access : {Access::everything(), Access{false, {"slack:U100"}}, Access::public_only()}) {
+        SearchRequest req;
+        req.query = q;
+        req.facets = true;
+        req.exact_facets_up_to = up_to;
+        req.access = access;
+        req.group = Group::None;  // a grouped total is an estimate of conversations, made two ways
+        Searcher s(db);
+        const SearchResult from_index = s.search(req);
+        const SearchResult from_memory = s.search(req);
+        ASSERT_TRUE(from_index.facets && from_memory.facets) << q;
+        EXPECT_EQ(from_index.facets->by_name, from_memory.facets->by_name) << q << " up to " << up_to;
+        EXPECT_EQ(from_index.facets->sample_every, from_memory.facets->sample_every) << q;
+        EXPECT_EQ(from_index.total, from_memory.total) << q;
+        (from_memory.facets->sample_every > 1 ? sampled : exact) += 1;
+        uint64_t sources = 0;
+        for (const auto& [name, counts] : from_memory.facets->by_name)
+          if (name == "source")
+            for (const auto& [value, n] : counts) sources += n;
+        if (from_memory.facets->sample_every == 1) EXPECT_EQ(sources, s.count(q, access)) << q;
+      }
+    }
+  }
+  EXPECT_GE(sampled, 6u);
+  EXPECT_GE(exact, 12u);
+}
+
 TEST(spelling_test, only_public_versions_of_a_document_feed_the_spelling_table) {
   TempDir dir;
   const std::string db = (dir.path / "db").string();
