@@ -4,6 +4,7 @@
 #include <atomic>
 #include <exception>
 #include <thread>
+#include <chrono>
 #include <cmath>
 #include <memory>
 #include <unordered_map>
@@ -164,6 +165,49 @@ constexpr size_t kGroupInMemoryDocs = 4000;
 // of every match, and matches spread over the index each cost a read of
 // their own (about 2 us): 35 ms for 18,000 of 1M messages (bench/query).
 constexpr uint64_t kFacetSample = 2500;
+
+// Every document until a moment: ANDed with a query, its matches until
+// then, and none after (the match ends). This is how a search's time limit
+// bounds the counting beyond the page (facets). Xapian's own time limit
+// (Enquire::set_time_limit) is not used: its timer thread writes a flag in
+// the matcher's frame and may do so after the match has returned, when the
+// frame is reused (lore-serve's tests crashed so under load, with a limit
+// that expires at once).
+class Until : public Xapian::PostingSource {
+ public:
+  explicit Until(std::chrono::steady_clock::time_point end) : end_(end) {}
+  void init(const Xapian::Database& db) override {
+    all_ = db.get_doccount();
+    last_ = db.get_lastdocid();
+    did_ = 0;
+    calls_ = 0;
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return all_; }
+  Xapian::doccount get_termfreq_max() const override { return all_; }
+  Xapian::docid get_docid() const override { return did_; }
+  bool at_end() const override { return did_ > last_; }
+  void next(double) override { move_to(did_ + 1); }
+  void skip_to(Xapian::docid did, double) override { move_to(std::max(did, did_)); }
+  bool check(Xapian::docid did, double) override {
+    move_to(std::max(did, did_));
+    return true;
+  }
+  Xapian::PostingSource* clone() const override { return new Until(end_); }
+  std::string get_description() const override { return "Until"; }
+
+ private:
+  // The clock is read every 64th move: reading it costs about what a
+  // candidate does.
+  void move_to(Xapian::docid did) {
+    did_ = did;
+    if (++calls_ % 64 == 0 && std::chrono::steady_clock::now() > end_) did_ = last_ + 1;
+  }
+  std::chrono::steady_clock::time_point end_;
+  Xapian::doccount all_ = 0;
+  Xapian::docid last_ = 0, did_ = 0;
+  uint64_t calls_ = 0;
+};
 
 // About one document id in k, picked by a hash of the id: ANDed with a
 // query, a sample of its matches spread over the whole index (ids follow
@@ -622,7 +666,6 @@ SearchResult Searcher::search(const SearchRequest& req) {
               e.set_sort_by_value_then_relevance(date_slot, req.sort == Sort::Newest);
             break;
         }
-        if (req.time_limit > 0) e.set_time_limit(req.time_limit);
       };
       Xapian::Enquire enquire(db_);
       configure(enquire, q);
@@ -795,13 +838,19 @@ SearchResult Searcher::search(const SearchRequest& req) {
             static_cast<Xapian::docid>(matches > req.exact_facets_up_to ? (matches + sample - 1) / sample : 1);
         FacetSpy spy(std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
         if (table) spy.use(&table->facets(db_));
+        Xapian::Query counted = every == 1 ? q
+                                           : Xapian::Query(Xapian::Query::OP_FILTER, q,
+                                                           Xapian::Query((new OneInK(every))->release()));
+        if (req.time_limit > 0) {
+          const auto end = std::chrono::steady_clock::now() +
+                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                               std::chrono::duration<double>(req.time_limit));
+          counted = Xapian::Query(Xapian::Query::OP_FILTER, counted, Xapian::Query((new Until(end))->release()));
+        }
         Xapian::Enquire pass(db_);
-        pass.set_query(every == 1 ? q
-                                  : Xapian::Query(Xapian::Query::OP_FILTER, q,
-                                                  Xapian::Query((new OneInK(every))->release())));
+        pass.set_query(counted);
         pass.set_weighting_scheme(Xapian::BoolWeight());
         pass.add_matchspy(&spy);
-        if (req.time_limit > 0) pass.set_time_limit(req.time_limit);
         pass.get_mset(0, 0, db_.get_doccount());
         result.facets = spy.facets(kMaxFacetValues, every);
         // Every match was counted: the documents' total is known, and a

@@ -40,8 +40,9 @@ struct SearchRequest {
   Group group = Group::Thread;
   bool facets = false;
   Access access = Access::everything();
-  /// Seconds after which Xapian stops counting beyond the page (facets,
-  /// the estimate); 0 for none. lore-serve sets it so no request runs long.
+  /// Seconds after which the facets stop being counted (they then count
+  /// only what was seen); 0 for none. lore-serve sets it so no request runs
+  /// long.
   double time_limit = 0;
   /// Make each hit's snippet (the printers show them; a caller that only
   /// wants ids can skip the work).
