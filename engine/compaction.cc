@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <thread>
 
 #include "database.h"
 #include "errors.h"
+#include "side_by_side.h"
 
 namespace lore {
 
@@ -239,25 +238,16 @@ bool compact_in_two(const std::vector<std::string>& parts, const std::string& ou
     fs::remove_all(scratch, ec);
     return false;
   }
-  std::exception_ptr second_failed;
-  std::thread worker([&] {
-    try {
-      Xapian::Compactor quiet;
-      Releasing releasing(quiet, second, second_tables);
-      xapian_try(out, [&] { position_table.compact(positions, 0, 0, releasing); });
-    } catch (...) {
-      second_failed = std::current_exception();
-    }
-  });
-  try {
-    Releasing releasing(compactor, first, first_tables);
-    xapian_try(out, [&] { rest.compact(out, 0, 0, releasing); });
-  } catch (...) {
-    worker.join();
-    throw;
-  }
-  worker.join();
-  if (second_failed) std::rethrow_exception(second_failed);
+  side_by_side(
+      [&] {
+        Releasing releasing(compactor, first, first_tables);
+        xapian_try(out, [&] { rest.compact(out, 0, 0, releasing); });
+      },
+      [&] {
+        Xapian::Compactor quiet;
+        Releasing releasing(quiet, second, second_tables);
+        xapian_try(out, [&] { position_table.compact(positions, 0, 0, releasing); });
+      });
 
   // The position table joins the rest: its file, and its root in the
   // version file. Every entry of every part must be in it.

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <thread>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -17,6 +15,7 @@
 #include "errors.h"
 #include "query_parser.h"
 #include "schema.h"
+#include "side_by_side.h"
 #include "text/util.h"
 
 namespace lore {
@@ -695,30 +694,21 @@ SearchResult Searcher::search(const SearchRequest& req) {
         }
         const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
         Xapian::MSet upper;
-        std::exception_ptr failed;
-        std::thread other([&] {
-          try {
-            // Its own parse: Xapian's reference counts are not atomic, so
-            // the two threads must share no query object.
-            const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
-            Xapian::Enquire e(*twin_);
-            configure(e, Xapian::Query(Xapian::Query::OP_FILTER, mine,
-                                       Xapian::Query((new DocRange(mid + 1, last))->release())));
-            upper = e.get_mset(0, want);
-          } catch (...) {
-            failed = std::current_exception();
-          }
-        });
-        try {
-          Xapian::Enquire e(db_);
-          configure(e, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocRange(1, mid))->release())));
-          t.mset = e.get_mset(0, want);
-        } catch (...) {
-          other.join();
-          throw;
-        }
-        other.join();
-        if (failed) std::rethrow_exception(failed);
+        side_by_side(
+            [&] {
+              Xapian::Enquire e(db_);
+              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocRange(1, mid))->release())));
+              t.mset = e.get_mset(0, want);
+            },
+            [&] {
+              // Its own parse: Xapian's reference counts are not atomic, so
+              // the two threads must share no query object.
+              const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
+              Xapian::Enquire e(*twin_);
+              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, mine,
+                                         Xapian::Query((new DocRange(mid + 1, last))->release())));
+              upper = e.get_mset(0, want);
+            });
         // Merged in Xapian's order: the sort, then the lower document id.
         auto key = [&](const Xapian::MSetIterator& it) {
           const Xapian::docid id = *it;
