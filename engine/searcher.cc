@@ -165,49 +165,6 @@ constexpr size_t kGroupInMemoryDocs = 4000;
 // their own (about 2 us): 35 ms for 18,000 of 1M messages (bench/query).
 constexpr uint64_t kFacetSample = 2500;
 
-// Every document until a moment: ANDed with a query, its matches until
-// then, and none after (the match ends). This is how a search's time limit
-// bounds the counting beyond the page (facets). Xapian's own time limit
-// (Enquire::set_time_limit) is not used: its timer thread writes a flag in
-// the matcher's frame and may do so after the match has returned, when the
-// frame is reused (lore-serve's tests crashed so under load, with a limit
-// that expires at once).
-class Until : public Xapian::PostingSource {
- public:
-  explicit Until(std::chrono::steady_clock::time_point end) : end_(end) {}
-  void init(const Xapian::Database& db) override {
-    all_ = db.get_doccount();
-    last_ = db.get_lastdocid();
-    did_ = 0;
-    calls_ = 0;
-  }
-  Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return all_; }
-  Xapian::doccount get_termfreq_max() const override { return all_; }
-  Xapian::docid get_docid() const override { return did_; }
-  bool at_end() const override { return did_ > last_; }
-  void next(double) override { move_to(did_ + 1); }
-  void skip_to(Xapian::docid did, double) override { move_to(std::max(did, did_)); }
-  bool check(Xapian::docid did, double) override {
-    move_to(std::max(did, did_));
-    return true;
-  }
-  Xapian::PostingSource* clone() const override { return new Until(end_); }
-  std::string get_description() const override { return "Until"; }
-
- private:
-  // The clock is read every 64th move: reading it costs about what a
-  // candidate does.
-  void move_to(Xapian::docid did) {
-    did_ = did;
-    if (++calls_ % 64 == 0 && std::chrono::steady_clock::now() > end_) did_ = last_ + 1;
-  }
-  std::chrono::steady_clock::time_point end_;
-  Xapian::doccount all_ = 0;
-  Xapian::docid last_ = 0, did_ = 0;
-  uint64_t calls_ = 0;
-};
-
 // About one document id in k, picked by a hash of the id: ANDed with a
 // query, a sample of its matches spread over the whole index (ids follow
 // import order, so a sample that stopped early would see only the oldest
@@ -523,37 +480,56 @@ class DocList : public Xapian::PostingSource {
   size_t at_ = kBefore;
 };
 
-// The documents with ids from `lo` to `hi`: ANDed with a query, the half of
-// its matches a thread searches. It claims every document of the index as
-// its estimate, so that Xapian never walks it but checks the query's
-// candidates against it (in constant time), and a check below `lo` moves
-// the query on to `lo`.
+// The documents with ids from `lo` to `hi`, and with an end time none after
+// it: ANDed with a query, its matches among them. It claims every document
+// of the index as its estimate, so that Xapian never walks it but checks the
+// query's candidates against it (in constant time; a check below `lo` moves
+// the query on to `lo`, past the end time the match ends).
+//
+// A split search matches each half of the index so. A search's time limit
+// bounds the facets pass so: Xapian's own time limit
+// (Enquire::set_time_limit) is not used, its timer thread writes a flag in
+// the matcher's frame and may do so after the match has returned, when the
+// frame is reused (lore-serve's tests crashed so under load, with a limit
+// that expires at once).
 class DocRange : public Xapian::PostingSource {
  public:
-  DocRange(Xapian::docid lo, Xapian::docid hi) : lo_(lo), hi_(hi) {}
+  using Clock = std::chrono::steady_clock;
+  DocRange(Xapian::docid lo, Xapian::docid hi, std::optional<Clock::time_point> end = std::nullopt)
+      : lo_(lo), hi_(hi), end_(end) {}
   void init(const Xapian::Database& db) override {
     did_ = 0;
+    moves_ = 0;
     all_ = db.get_doccount();
+    last_ = std::min(hi_, db.get_lastdocid());
   }
   Xapian::doccount get_termfreq_min() const override { return 0; }
   Xapian::doccount get_termfreq_est() const override { return all_; }
   Xapian::doccount get_termfreq_max() const override { return all_; }
   Xapian::docid get_docid() const override { return did_; }
-  bool at_end() const override { return did_ > hi_; }
-  void next(double) override { did_ = did_ < lo_ ? lo_ : did_ + 1; }
-  void skip_to(Xapian::docid did, double) override { did_ = std::max({did, lo_, did_}); }
+  bool at_end() const override { return did_ > last_; }
+  void next(double) override { move_to(did_ < lo_ ? lo_ : did_ + 1); }
+  void skip_to(Xapian::docid did, double) override { move_to(std::max({did, lo_, did_})); }
   bool check(Xapian::docid did, double) override {
     skip_to(did, 0);
     return true;
   }
-  Xapian::PostingSource* clone() const override { return new DocRange(lo_, hi_); }
+  Xapian::PostingSource* clone() const override { return new DocRange(lo_, hi_, end_); }
   std::string get_description() const override {
-    return "DocRange(" + std::to_string(lo_) + ".." + std::to_string(hi_) + ")";
+    return "DocRange(" + std::to_string(lo_) + ".." + std::to_string(hi_) + (end_ ? ", timed" : "") + ")";
   }
 
  private:
-  Xapian::docid lo_, hi_, did_ = 0;
+  // With an end time, the clock is read every 64th move: reading it costs
+  // about what a candidate does.
+  void move_to(Xapian::docid did) {
+    did_ = did;
+    if (end_ && ++moves_ % 64 == 0 && Clock::now() > *end_) did_ = last_ + 1;
+  }
+  Xapian::docid lo_, hi_, last_ = 0, did_ = 0;
+  std::optional<Clock::time_point> end_;
   Xapian::doccount all_ = 0;
+  uint64_t moves_ = 0;
 };
 
 // Whether a match is long enough to gain from a second thread, which costs
@@ -835,7 +811,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
           const auto end = std::chrono::steady_clock::now() +
                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                std::chrono::duration<double>(req.time_limit));
-          counted = Xapian::Query(Xapian::Query::OP_FILTER, counted, Xapian::Query((new Until(end))->release()));
+          counted = Xapian::Query(Xapian::Query::OP_FILTER, counted,
+                                  Xapian::Query((new DocRange(1, Xapian::docid(-1), end))->release()));
         }
         Xapian::Enquire pass(db_);
         pass.set_query(counted);
