@@ -332,6 +332,13 @@ struct DocTable {
     return facets_;
   }
 
+  /// A document's date as a sort key (its date value's form); nothing when
+  /// the table does not have it (then ask the document).
+  std::optional<std::string> date_key(Xapian::docid id) const {
+    if (id < dates.size() && !std::isnan(dates[id])) return Xapian::sortable_serialise(dates[id]);
+    return std::nullopt;
+  }
+
   /// The documents of the conversation with replies `key`; empty if unknown.
   std::span<const Xapian::docid> members_of(uint64_t key) const {
     auto it = answered.find(key | 1);
@@ -415,8 +422,7 @@ class DateKey : public Xapian::KeyMaker {
  public:
   explicit DateKey(std::shared_ptr<const DocTable> table) : table_(std::move(table)) {}
   std::string operator()(const Xapian::Document& doc) const override {
-    const Xapian::docid id = doc.get_docid();
-    if (id < table_->dates.size() && !std::isnan(table_->dates[id])) return Xapian::sortable_serialise(table_->dates[id]);
+    if (auto key = table_->date_key(doc.get_docid())) return *key;
     return doc.get_value(field(Field::Date).slot);
   }
 
@@ -687,8 +693,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
             });
         // Merged in Xapian's order: the sort, then the lower document id.
         auto key = [&](const Xapian::MSetIterator& it) {
-          const Xapian::docid id = *it;
-          if (id < table->dates.size() && !std::isnan(table->dates[id])) return Xapian::sortable_serialise(table->dates[id]);
+          if (auto k = table->date_key(*it)) return *k;
           return it.get_document().get_value(date_slot);
         };
         auto before = [&](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
