@@ -72,6 +72,7 @@ std::vector<Query> make_queries(const std::string& db_path, size_t n, uint64_t s
         std::string cur;
         for (size_t k = at == std::string::npos ? data.size() : at + 8; k < data.size() && ws.size() < 3; ++k) {
           char ch = data[k];
+          if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');  // a capital starts most texts
           if (ch >= 'a' && ch <= 'z') cur += ch;
           else if (ch == '"' && data[k - 1] != '\\') break;
           else if (!cur.empty()) { if (cur.size() > 2) ws.push_back(cur); else ws.clear(); cur.clear(); }
