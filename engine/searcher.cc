@@ -91,6 +91,13 @@ class FacetSpy : public Xapian::MatchSpy {
   /// Documents counted.
   uint64_t seen() const { return seen_; }
 
+  /// Adds what `other` counted (the other half of a split pass).
+  void add(const FacetSpy& other) {
+    seen_ += other.seen_;
+    for (const auto& [v, n] : other.packed_) packed_[v] += n;
+    for (const auto& [v, n] : other.numbered_) numbered_[v] += n;
+  }
+
   Facets facets(size_t max_per_facet, uint64_t scale = 1) const {
     std::vector<Counts> counts(wanted_.size());
     std::vector<std::pair<std::string_view, uint64_t>> packed(packed_.begin(), packed_.end());
@@ -663,12 +670,39 @@ SearchResult Searcher::search(const SearchRequest& req) {
         std::vector<Xapian::MSetIterator> docs;
         uint64_t estimate = 0;  // documents matching
         bool all_seen = false;  // docs holds every match
+        // With facets: what the match counted as it went, when that was
+        // every match (Xapian then knows their number exactly and the spy
+        // saw as many); else null.
+        std::shared_ptr<FacetSpy> counted;
+      };
+      // The facets in memory, made here (on this thread's handle) before a
+      // split match gives a spy to each thread.
+      const FacetMemory* facet_memory = req.facets && table ? &table->facets(db_) : nullptr;
+      auto new_spy = [&] {
+        auto spy = std::make_shared<FacetSpy>(
+            std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
+        if (facet_memory) spy->use(facet_memory);
+        return spy;
+      };
+      // Runs a match with a spy when facets are asked for: whether it saw
+      // every match.
+      auto spied = [&](Xapian::Enquire& e, Xapian::doccount want, Xapian::MSet& out, FacetSpy* spy,
+                       Xapian::doccount from = 0) {
+        if (!spy) {
+          out = e.get_mset(from, want);
+          return false;
+        }
+        e.add_matchspy(spy);
+        out = e.get_mset(from, want);
+        e.clear_matchspies();
+        return spy->seen() == out.get_matches_upper_bound();
       };
       auto top = [&](size_t n) {
         Top t;
         const auto want = static_cast<Xapian::doccount>(n);
+        std::shared_ptr<FacetSpy> spy = req.facets ? new_spy() : nullptr;
         if (!split) {
-          t.mset = enquire.get_mset(0, want);
+          if (spied(enquire, want, t.mset, spy.get())) t.counted = spy;
           for (auto it = t.mset.begin(); it != t.mset.end(); ++it) t.docs.push_back(it);
           t.estimate = t.mset.get_matches_estimated();
           t.all_seen = t.mset.size() < n;
@@ -676,11 +710,13 @@ SearchResult Searcher::search(const SearchRequest& req) {
         }
         const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
         Xapian::MSet upper;
+        std::shared_ptr<FacetSpy> upper_spy = req.facets ? new_spy() : nullptr;
+        bool lower_whole = false, upper_whole = false;
         side_by_side(
             [&] {
               Xapian::Enquire e(db_);
               configure(e, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocRange(1, mid))->release())));
-              t.mset = e.get_mset(0, want);
+              lower_whole = spied(e, want, t.mset, spy.get());
             },
             [&] {
               // Its own parse: Xapian's reference counts are not atomic, so
@@ -689,8 +725,12 @@ SearchResult Searcher::search(const SearchRequest& req) {
               Xapian::Enquire e(*twin_);
               configure(e, Xapian::Query(Xapian::Query::OP_FILTER, mine,
                                          Xapian::Query((new DocRange(mid + 1, last))->release())));
-              upper = e.get_mset(0, want);
+              upper_whole = spied(e, want, upper, upper_spy.get());
             });
+        if (lower_whole && upper_whole) {
+          spy->add(*upper_spy);
+          t.counted = spy;
+        }
         // Merged in Xapian's order: the sort, then the lower document id.
         auto key = [&](const Xapian::MSetIterator& it) {
           if (auto k = table->date_key(*it)) return *k;
@@ -752,11 +792,13 @@ SearchResult Searcher::search(const SearchRequest& req) {
       std::vector<Xapian::MSetIterator> best;
       uint64_t uncollapsed = 0;
       bool page_found = false;
+      std::shared_ptr<FacetSpy> counted;  // the page's match counted every match's facets
       if (grouped && table && first + count <= kGroupInMemoryUpTo) {
         const size_t need = first + count;
         for (size_t n = std::max<size_t>(need + need / 4, 10);; n *= 4) {
           Top t = top(n);
           mset = t.mset;
+          counted = t.counted;
           uncollapsed = t.estimate;
           best.clear();
           std::unordered_set<uint64_t> seen;
@@ -787,19 +829,33 @@ SearchResult Searcher::search(const SearchRequest& req) {
       if (!grouped && split && first + count <= kMaxLimit) {
         Top t = top(first + count);
         mset = t.mset;
+        counted = t.counted;
         result.total = uncollapsed = t.estimate;
         best.assign(t.docs.begin() + static_cast<std::ptrdiff_t>(std::min(first, t.docs.size())), t.docs.end());
         page_found = true;
       }
       if (!page_found) {
-        if (grouped) enquire.set_collapse_key(field(Field::Thread).slot);
-        mset = enquire.get_mset(first, count);
+        counted.reset();
+        if (grouped) {
+          enquire.set_collapse_key(field(Field::Thread).slot);
+          mset = enquire.get_mset(first, count);
+        } else {
+          std::shared_ptr<FacetSpy> spy = req.facets ? new_spy() : nullptr;
+          if (spied(enquire, static_cast<Xapian::doccount>(count), mset, spy.get(), static_cast<Xapian::doccount>(first)))
+            counted = spy;
+        }
         result.total = mset.get_matches_estimated();
         uncollapsed = mset.get_uncollapsed_matches_estimated();
         best.clear();
         for (auto it = mset.begin(); it != mset.end(); ++it) best.push_back(it);
       }
-      if (req.facets) {
+      if (req.facets && counted && counted->seen() <= req.exact_facets_up_to) {
+        // The match saw every match (they fitted in the documents it was
+        // asked for, so Xapian skipped none) and counted them as it went.
+        result.facets = counted->facets(kMaxFacetValues, 1);
+        result.facets->counted_in_match = true;
+        result.total = req.group == Group::None ? counted->seen() : std::min<uint64_t>(result.total, counted->seen());
+      } else if (req.facets) {
         // Facets in a pass of their own: no weights, no grouping (a pass
         // that collapsed every match read each one's conversation), and
         // over a sample (OneInK) when the matches are many.

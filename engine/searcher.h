@@ -30,6 +30,9 @@ struct Facets {
   /// matches they are counted over every sample_every-th document and
   /// multiplied back: estimates.
   uint64_t sample_every = 1;
+  /// Counted by the match that found the page (it saw every match), not in
+  /// a pass of their own. Not part of the JSON: for tests and benchmarks.
+  bool counted_in_match = false;
 };
 
 struct SearchRequest {

@@ -553,6 +553,59 @@ TEST(facets_memory_test, facets_counted_from_memory_are_those_read_from_the_inde
   EXPECT_GE(exact, 12u);
 }
 
+// A match that sees every match (there are no more than the documents it
+// asks for, so Xapian skips none) counts their facets as it goes, and the
+// pass of their own is not run: the counts and totals are those of the pass
+// (reached here through a page deep enough for Xapian to collapse
+// conversations, which always counts in a pass), whole or split, for every
+// caller.
+TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_their_own) {
+  TempDir dir;
+  const std::string db = (dir.path / "db").string();
+  test::import_file(db, test::realdata("slack/julialang-slack-history"));
+  test::import_file(db, test::fixture());
+  Searcher whole(db), halves(db);
+  Searcher::Split always;
+  always.documents = 0;
+  always.postings = 0;
+  halves.set_split(always);
+  size_t in_match = 0, in_pass = 0;
+  for (const char* q : {"deploy", "macro", "\"the package\"", "julia package", "precompile", "type is", "the the",
+                        "julia", "segfault"}) {
+    for (const Access& access : {Access::everything(), Access{false, {"slack:U100"}}, Access::public_only()}) {
+      for (Group group : {Group::None, Group::Thread}) {
+        SearchRequest req;
+        req.query = q;
+        req.facets = true;
+        req.group = group;
+        req.access = access;
+        SearchRequest deep = req;
+        deep.group = Group::Thread;
+        deep.offset = 300;  // past the conversations grouped in memory: Xapian collapses
+        whole.search(req);  // the second search has the table
+        halves.search(req);
+        const SearchResult a = whole.search(req), b = halves.search(req), pass = whole.search(deep);
+        ASSERT_TRUE(a.facets && b.facets && pass.facets) << q;
+        EXPECT_FALSE(pass.facets->counted_in_match) << q;
+        EXPECT_EQ(a.facets->by_name, pass.facets->by_name) << q;
+        EXPECT_EQ(b.facets->by_name, pass.facets->by_name) << q << " split";
+        EXPECT_EQ(a.facets->sample_every, 1u) << q;
+        // A grouped total past a page is an estimate of conversations, made
+        // from each half's estimate when split.
+        if (group == Group::None || a.facets->counted_in_match) EXPECT_EQ(a.total, b.total) << q;
+        const uint64_t n = whole.count(q, access);
+        if (group == Group::None) EXPECT_EQ(a.total, n) << q;
+        EXPECT_LE(a.total, n) << q;
+        for (const SearchResult* r : {&a, &b}) (r->facets->counted_in_match ? in_match : in_pass) += 1;
+        if (n <= 10) EXPECT_TRUE(a.facets->counted_in_match) << q;  // a page of 10 holds them all
+        if (n > 25) EXPECT_FALSE(a.facets->counted_in_match) << q;  // the match skipped some
+      }
+    }
+  }
+  EXPECT_GE(in_match, 40u);
+  EXPECT_GE(in_pass, 12u);
+}
+
 // A time limit stops the counting of facets, not the page: past it, the
 // facets count only what was seen. (Xapian's own time limit is not used: its
 // timer could write into a finished match's frame.)
