@@ -863,23 +863,42 @@ SearchResult Searcher::search(const SearchRequest& req) {
         const uint64_t sample = std::min<uint64_t>(kFacetSample, std::max<uint64_t>(req.exact_facets_up_to / 2, 1));
         const auto every =
             static_cast<Xapian::docid>(matches > req.exact_facets_up_to ? (matches + sample - 1) / sample : 1);
-        FacetSpy spy(std::vector<std::string_view>{"source", "kind", "space", "author", "tag", "year"});
-        if (table) spy.use(&table->facets(db_));
-        Xapian::Query counted = every == 1 ? q
-                                           : Xapian::Query(Xapian::Query::OP_FILTER, q,
-                                                           Xapian::Query((new OneInK(every))->release()));
-        if (req.time_limit > 0) {
-          const auto end = std::chrono::steady_clock::now() +
-                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                               std::chrono::duration<double>(req.time_limit));
-          counted = Xapian::Query(Xapian::Query::OP_FILTER, counted,
-                                  Xapian::Query((new DocRange(1, Xapian::docid(-1), end))->release()));
+        std::optional<std::chrono::steady_clock::time_point> end;
+        if (req.time_limit > 0)
+          end = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                       std::chrono::duration<double>(req.time_limit));
+        // The documents from `lo` to `hi` matching `base`, or a sample of
+        // them, counted by `spy` on handle `db` (a handle serves one thread).
+        auto pass_over = [&](const Xapian::Database& db, const Xapian::Query& base, Xapian::docid lo, Xapian::docid hi,
+                             FacetSpy& spy) {
+          Xapian::Query counted = every == 1 ? base
+                                             : Xapian::Query(Xapian::Query::OP_FILTER, base,
+                                                             Xapian::Query((new OneInK(every))->release()));
+          if (lo > 1 || hi != Xapian::docid(-1) || end)
+            counted = Xapian::Query(Xapian::Query::OP_FILTER, counted, Xapian::Query((new DocRange(lo, hi, end))->release()));
+          Xapian::Enquire pass(db);
+          pass.set_query(counted);
+          pass.set_weighting_scheme(Xapian::BoolWeight());
+          pass.add_matchspy(&spy);
+          pass.get_mset(0, 0, db.get_doccount());
+        };
+        // Split as the match was: each half of the ids on a thread of its own
+        // (the sample picks documents by id, so the halves' samples make the
+        // whole's).
+        const std::shared_ptr<FacetSpy> counter = new_spy();
+        FacetSpy& spy = *counter;
+        if (split) {
+          const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
+          const std::shared_ptr<FacetSpy> upper = new_spy();
+          side_by_side([&] { pass_over(db_, q, 1, mid, spy); },
+                       [&] {
+                         const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
+                         pass_over(*twin_, mine, mid + 1, last, *upper);
+                       });
+          spy.add(*upper);
+        } else {
+          pass_over(db_, q, 1, Xapian::docid(-1), spy);
         }
-        Xapian::Enquire pass(db_);
-        pass.set_query(counted);
-        pass.set_weighting_scheme(Xapian::BoolWeight());
-        pass.add_matchspy(&spy);
-        pass.get_mset(0, 0, db_.get_doccount());
         result.facets = spy.facets(kMaxFacetValues, every);
         // Every match was counted: the documents' total is known, and a
         // count of conversations cannot be more than it.

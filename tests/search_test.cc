@@ -604,6 +604,26 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
   }
   EXPECT_GE(in_match, 40u);
   EXPECT_GE(in_pass, 12u);
+
+  // Estimated from a sample, whole and split: the sample picks documents by
+  // id, so the halves' samples are the whole's when the rate is the same.
+  size_t sampled = 0;
+  for (const char* q : {"the", "julia", "is:reply", "is:thread", "source:slack"}) {
+    SearchRequest req;
+    req.query = q;
+    req.facets = true;
+    req.group = Group::None;
+    req.exact_facets_up_to = 40;
+    whole.search(req);
+    halves.search(req);
+    const SearchResult a = whole.search(req), b = halves.search(req);
+    ASSERT_TRUE(a.facets && b.facets) << q;
+    EXPECT_GT(a.facets->sample_every, 1u) << q;
+    if (a.facets->sample_every != b.facets->sample_every) continue;  // the halves' estimates summed differ
+    EXPECT_EQ(a.facets->by_name, b.facets->by_name) << q;
+    ++sampled;
+  }
+  EXPECT_GE(sampled, 4u);
 }
 
 // A time limit stops the counting of facets, not the page: past it, the
