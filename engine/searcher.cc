@@ -697,6 +697,10 @@ SearchResult Searcher::search(const SearchRequest& req) {
         e.clear_matchspies();
         return spy->seen() == out.get_matches_upper_bound();
       };
+      // The query parsed again on the twin's thread, for the upper half of a
+      // split: Xapian's reference counts are not atomic, so the two threads
+      // must share no query object.
+      auto twin_query = [&] { return restrict(QueryParser(*twin_, now).parse(req.query).query, req.access); };
       auto top = [&](size_t n) {
         Top t;
         const auto want = static_cast<Xapian::doccount>(n);
@@ -719,11 +723,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
               lower_whole = spied(e, want, t.mset, spy.get());
             },
             [&] {
-              // Its own parse: Xapian's reference counts are not atomic, so
-              // the two threads must share no query object.
-              const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
               Xapian::Enquire e(*twin_);
-              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, mine,
+              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, twin_query(),
                                          Xapian::Query((new DocRange(mid + 1, last))->release())));
               upper_whole = spied(e, want, upper, upper_spy.get());
             });
@@ -891,10 +892,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
           const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
           const std::shared_ptr<FacetSpy> upper = new_spy();
           side_by_side([&] { pass_over(db_, q, 1, mid, spy); },
-                       [&] {
-                         const Xapian::Query mine = restrict(QueryParser(*twin_, now).parse(req.query).query, req.access);
-                         pass_over(*twin_, mine, mid + 1, last, *upper);
-                       });
+                       [&] { pass_over(*twin_, twin_query(), mid + 1, last, *upper); });
           spy.add(*upper);
         } else {
           pass_over(db_, q, 1, Xapian::docid(-1), spy);

@@ -592,13 +592,21 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
         EXPECT_EQ(a.facets->sample_every, 1u) << q;
         // A grouped total past a page is an estimate of conversations, made
         // from each half's estimate when split.
-        if (group == Group::None || a.facets->counted_in_match) EXPECT_EQ(a.total, b.total) << q;
+        if (group == Group::None || a.facets->counted_in_match) {
+          EXPECT_EQ(a.total, b.total) << q;
+        }
         const uint64_t n = whole.count(q, access);
-        if (group == Group::None) EXPECT_EQ(a.total, n) << q;
+        if (group == Group::None) {
+          EXPECT_EQ(a.total, n) << q;
+        }
         EXPECT_LE(a.total, n) << q;
         for (const SearchResult* r : {&a, &b}) (r->facets->counted_in_match ? in_match : in_pass) += 1;
-        if (n <= 10) EXPECT_TRUE(a.facets->counted_in_match) << q;  // a page of 10 holds them all
-        if (n > 25) EXPECT_FALSE(a.facets->counted_in_match) << q;  // the match skipped some
+        if (n <= 10) {
+          EXPECT_TRUE(a.facets->counted_in_match) << q;  // a page of 10 holds them all
+        }
+        if (n > 25) {
+          EXPECT_FALSE(a.facets->counted_in_match) << q;  // the match skipped some
+        }
       }
     }
   }
