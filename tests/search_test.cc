@@ -31,6 +31,22 @@ using test::TempDir;
 
 void import(const std::string& db, const fs::path& file) { test::import_file(db, file); }
 
+// A real Slack history and the sample archive imported into DIR/db: its path.
+std::string julia_and_fixture(const TempDir& dir) {
+  const std::string db = (dir.path / "db").string();
+  test::import_file(db, test::realdata("slack/julialang-slack-history"));
+  test::import_file(db, test::fixture());
+  return db;
+}
+
+// Splits every match, however short and whatever the index's size.
+Searcher::Split always_split() {
+  Searcher::Split always;
+  always.documents = 0;
+  always.postings = 0;
+  return always;
+}
+
 const char* S1 = "slack:C100/1614834367.000100";
 const char* S3 = "slack:C100/1614841567.000300";
 const char* S6 = "slack:G300/1619827200.000100";
@@ -442,17 +458,12 @@ TEST(grouping_test, conversations_grouped_in_memory_are_those_xapian_collapses_w
 // date, page after page, for every caller.
 TEST(split_test, a_match_split_in_two_halves_gives_what_one_match_gives) {
   TempDir dir;
-  const std::string db = (dir.path / "db").string();
-  test::import_file(db, test::realdata("slack/julialang-slack-history"));
-  test::import_file(db, test::fixture());
+  const std::string db = julia_and_fixture(dir);
   Searcher whole(db), halves(db);
   Searcher::Split never;
   never.documents = UINT64_MAX;
   whole.set_split(never);
-  Searcher::Split always;
-  always.documents = 0;
-  always.postings = 0;
-  halves.set_split(always);
+  halves.set_split(always_split());
   size_t compared = 0, full_pages = 0;
   const Access restricted{false, {"slack:U100"}};
   for (const char* q : {"julia package", "the function", "\"the package\"", "type is", "the the", "to be",
@@ -500,7 +511,7 @@ TEST(split_test, a_match_split_in_two_halves_gives_what_one_match_gives) {
   }
   Searcher whole_ties(ties), halves_ties(ties);
   whole_ties.set_split(never);
-  halves_ties.set_split(always);
+  halves_ties.set_split(always_split());
   SearchRequest req;
   req.query = "release notes";
   req.group = Group::None;
@@ -520,9 +531,7 @@ TEST(split_test, a_match_split_in_two_halves_gives_what_one_match_gives) {
 // counts are the same, exact or estimated from a sample, for every caller.
 TEST(facets_memory_test, facets_counted_from_memory_are_those_read_from_the_index) {
   TempDir dir;
-  const std::string db = (dir.path / "db").string();
-  test::import_file(db, test::realdata("slack/julialang-slack-history"));
-  test::import_file(db, test::fixture());
+  const std::string db = julia_and_fixture(dir);
   size_t sampled = 0, exact = 0;
   for (const char* q : {"the", "julia", "is:reply", "package OR function", "deploy", "the package", ""}) {
     for (uint64_t up_to : {uint64_t(5000), uint64_t(40)}) {
@@ -561,14 +570,9 @@ TEST(facets_memory_test, facets_counted_from_memory_are_those_read_from_the_inde
 // caller.
 TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_their_own) {
   TempDir dir;
-  const std::string db = (dir.path / "db").string();
-  test::import_file(db, test::realdata("slack/julialang-slack-history"));
-  test::import_file(db, test::fixture());
+  const std::string db = julia_and_fixture(dir);
   Searcher whole(db), halves(db);
-  Searcher::Split always;
-  always.documents = 0;
-  always.postings = 0;
-  halves.set_split(always);
+  halves.set_split(always_split());
   size_t in_match = 0, in_pass = 0;
   for (const char* q : {"deploy", "macro", "\"the package\"", "julia package", "precompile", "type is", "the the",
                         "julia", "segfault"}) {
