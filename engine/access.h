@@ -5,6 +5,7 @@
 // suggestions, threads, similar) can reach past it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +34,9 @@ struct Access {
 /// The filter a search runs under for `access`; MatchAll for a trusted caller.
 Xapian::Query access_filter(const Access& access);
 
-/// `query` restricted to what `access` may see.
-Xapian::Query restrict(const Xapian::Query& query, const Access& access);
+/// `query` restricted to what `access` may see; `terms`, when given, makes
+/// the query of the private documents' term (as FilterTerms does a filter's).
+Xapian::Query restrict(const Xapian::Query& query, const Access& access,
+                       const std::function<Xapian::Query(const std::string&)>& terms = {});
 
 }  // namespace lore

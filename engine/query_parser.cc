@@ -430,7 +430,7 @@ class Parser {
 
   Node boolean(Field f, const std::string& value, const std::string& label, std::string group = {}) {
     Node n;
-    n.query = Xapian::Query(term(f, value));
+    n.query = filter_terms_ ? filter_terms_(term(f, value)) : Xapian::Query(term(f, value));
     n.filter = true;
     n.tree = "(" + label + " " + quote(value) + ")";
     n.group = group.empty() ? label : group;
@@ -621,6 +621,7 @@ class Parser {
 
  public:
   std::function<bool(const std::string&)> db_has_;
+  FilterTerms filter_terms_;
 
  private:
   std::vector<Token> toks_;
@@ -635,7 +636,8 @@ class Parser {
 
 }  // namespace
 
-QueryParser::QueryParser(const Xapian::Database& db, int64_t now) : db_(db), now_(now) {}
+QueryParser::QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms)
+    : db_(db), now_(now), filter_terms_(std::move(filter_terms)) {}
 
 ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
   if (query.size() > kMaxQueryBytes)
@@ -644,6 +646,7 @@ ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
   Parser p(tokenize(query), db_, now_, suggest);
   Xapian::Database db = db_;
   p.db_has_ = [db](const std::string& t) { return db.term_exists(t); };
+  p.filter_terms_ = filter_terms_;
   ParsedQuery out = p.run();
   if (!p.corrections().empty()) {
     // Splice the corrections into the query as typed, so that its filters,

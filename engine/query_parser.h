@@ -39,6 +39,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,10 +69,15 @@ struct ParsedQuery {
   std::string corrected;
 };
 
+/// The query of a filter's term (a boolean term, no weight): by default
+/// Xapian::Query(term); a searcher may answer it from memory instead.
+using FilterTerms = std::function<Xapian::Query(const std::string& term)>;
+
 class QueryParser {
  public:
-  /// `db` is used to expand wildcards; `now` anchors relative dates.
-  QueryParser(const Xapian::Database& db, int64_t now);
+  /// `db` is used to expand wildcards; `now` anchors relative dates;
+  /// `filter_terms`, when given, makes the queries of filters' terms.
+  QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms = {});
 
   /// Parses `query`; throws lore::Error (Query) naming the column of the
   /// problem. With `suggest`, fills ParsedQuery::corrected.
@@ -83,6 +89,7 @@ class QueryParser {
  private:
   Xapian::Database db_;
   int64_t now_;
+  FilterTerms filter_terms_;
 };
 
 }  // namespace lore

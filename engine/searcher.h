@@ -127,6 +127,15 @@ class Searcher {
   };
   void set_split(const Split& split) { split_ = split; }
 
+  /// From its second search on, a searcher answers a filter's term that
+  /// `documents` or more documents hold (and at least a 64th of the index)
+  /// from a bitmap in memory, made on first use (searcher.cc, TermBits);
+  /// UINT64_MAX: never.
+  void set_bitmaps_from(uint64_t documents) { bitmaps_from_ = documents; }
+  /// How many filter terms the table of the database's current revision
+  /// holds as bitmaps (for tests and benchmarks).
+  size_t bitmaps();
+
   /// Changes how relevance is computed (the ranking benchmark tries several).
   void set_ranking(const Ranking& ranking) { ranking_ = ranking; }
   const Ranking& ranking() const { return ranking_; }
@@ -147,6 +156,7 @@ class Searcher {
   Ranking ranking_;
   uint64_t searches_ = 0;  // a searcher used more than once keeps dates in memory (searcher.cc)
   Split split_;
+  uint64_t bitmaps_from_ = 10000;
   std::optional<Xapian::Database> twin_;  // the second half's handle (a handle serves one thread)
 };
 

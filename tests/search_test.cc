@@ -638,6 +638,61 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
   EXPECT_GE(sampled, 4u);
 }
 
+// From its second search on, a searcher answers filters' terms that many
+// documents hold from bitmaps in memory: hits, order, scores, counts and
+// facets are those of the terms' posting lists, for filters, negations and
+// restricted callers (whose private documents' term is one), whole and split.
+TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_give) {
+  TempDir dir;
+  const std::string db = julia_and_fixture(dir);
+  Searcher lists(db), bits(db), bits_split(db);
+  lists.set_bitmaps_from(UINT64_MAX);
+  bits.set_bitmaps_from(1);
+  bits_split.set_bitmaps_from(1);
+  bits_split.set_split(always_split());
+  size_t compared = 0;
+  const Access restricted{false, {"slack:U100"}};
+  for (const char* q : {"julia is:reply", "the is:thread", "package source:slack", "is:reply", "source:slack",
+                        "julia -is:reply", "julia OR package is:reply", "the type:message", "is:private",
+                        "the -source:slack", "type:message is:thread -is:reply", ""}) {
+    for (Group group : {Group::None, Group::Thread}) {
+      for (const Access& access : {Access::everything(), restricted, Access::public_only()}) {
+        for (size_t offset : {0, 10}) {
+          SearchRequest req;
+          req.query = q;
+          req.group = group;
+          req.access = access;
+          req.offset = offset;
+          req.facets = true;
+          for (Searcher* s : {&lists, &bits, &bits_split}) s->search(req);  // the second search has the table
+          const SearchResult a = lists.search(req);
+          for (Searcher* s : {&bits, &bits_split}) {
+            const SearchResult b = s->search(req);
+            ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+            for (size_t i = 0; i < a.hits.size(); ++i) {
+              EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
+              EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
+              EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
+              EXPECT_TRUE(access.may_see(b.hits[i].record)) << b.hits[i].record.id;
+            }
+            ASSERT_TRUE(a.facets && b.facets) << q;
+            if (a.facets->sample_every == b.facets->sample_every) {
+              EXPECT_EQ(a.facets->by_name, b.facets->by_name) << q;
+            }
+            if (group == Group::None) {
+              EXPECT_EQ(a.total, b.total) << q;
+            }
+            compared += b.hits.size();
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(compared, 800u);
+  EXPECT_EQ(lists.bitmaps(), bits.bitmaps());  // one table for the database's revision, shared
+  EXPECT_GE(bits.bitmaps(), 4u);  // of is:reply, is:thread, source:slack, type:message and is:private
+}
+
 // A time limit stops the counting of facets, not the page: past it, the
 // facets count only what was seen. (Xapian's own time limit is not used: its
 // timer could write into a finished match's frame.)
