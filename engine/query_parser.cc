@@ -585,7 +585,7 @@ class Parser {
     n.filter = true;
     n.tree = tree;
     n.group = group;
-    n.query = date_query(db_, lo, hi);
+    n.query = date_query(db_, lo, hi, filter_terms_);
     return n;
   }
 

@@ -68,6 +68,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -248,8 +249,10 @@ std::string stored_hash(const Xapian::Document& doc);
 /// may be open). Whole years and months of the range are their XY:/XYM:
 /// terms; only the months at its ends, when cut, compare the date value
 /// (slot 0) of their documents. `db` gives the dates the index holds, so
-/// that an end outside them costs nothing.
-Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi);
+/// that an end outside them costs nothing. `terms`, when given, makes the
+/// queries of the year and month terms (as a searcher's FilterTerms do).
+Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi,
+                         const std::function<Xapian::Query(const std::string&)>& terms = {});
 
 /// Every document of the conversation whose root has id `thread`: the root
 /// itself (by its id) and the documents that answer it (by XTH:).

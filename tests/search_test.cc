@@ -641,7 +641,8 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
 // From its second search on, a searcher answers filters' terms that many
 // documents hold from bitmaps in memory: hits, order, scores, counts and
 // facets are those of the terms' posting lists, for filters, negations and
-// restricted callers (whose private documents' term is one), whole and split.
+// restricted callers (whose private documents' term is one) and date ranges
+// (whole years and months are terms), whole and split.
 TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_give) {
   TempDir dir;
   const std::string db = julia_and_fixture(dir);
@@ -654,7 +655,8 @@ TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_g
   const Access restricted{false, {"slack:U100"}};
   for (const char* q : {"julia is:reply", "the is:thread", "package source:slack", "is:reply", "source:slack",
                         "julia -is:reply", "julia OR package is:reply", "the type:message", "is:private",
-                        "the -source:slack", "type:message is:thread -is:reply", ""}) {
+                        "the -source:slack", "type:message is:thread -is:reply", "julia after:2020-09-15",
+                        "the before:2021-02-10", "date:2020..2021-03", "package during:2021", ""}) {
     for (Group group : {Group::None, Group::Thread}) {
       for (const Access& access : {Access::everything(), restricted, Access::public_only()}) {
         for (size_t offset : {0, 10}) {
