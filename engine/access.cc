@@ -53,11 +53,11 @@ Xapian::Query access_filter(const Access& access) {
 // the same set, and the restricted documents are the short list: on a
 // million messages, 85% public, excluding was three times faster than
 // filtering (1.9 against 5.7 ms for a word in 81,000 messages).
-Xapian::Query restrict(const Xapian::Query& query, const Access& access,
-                       const std::function<Xapian::Query(const std::string&)>& terms) {
+Xapian::Query restrict(const Xapian::Query& query, const Access& access, const FilterTerms& terms) {
   if (access.all) return query;
   const std::string private_term = term(Field::Flag, "private");
-  Xapian::Query hidden = terms ? terms(private_term) : Xapian::Query(private_term);
+  std::optional<Xapian::Query> from_terms = terms ? terms(private_term) : std::nullopt;
+  Xapian::Query hidden = from_terms ? *from_terms : Xapian::Query(private_term);
   if (!access.principals.empty()) {
     const std::vector<Xapian::Query> mine = principal_terms(access);
     hidden = Xapian::Query(Xapian::Query::OP_AND_NOT, hidden, Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));

@@ -5,7 +5,6 @@
 // suggestions, threads, similar) can reach past it.
 #pragma once
 
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +12,7 @@
 #include <xapian.h>
 
 #include "record.h"
+#include "schema.h"
 
 namespace lore {
 
@@ -34,9 +34,8 @@ struct Access {
 /// The filter a search runs under for `access`; MatchAll for a trusted caller.
 Xapian::Query access_filter(const Access& access);
 
-/// `query` restricted to what `access` may see; `terms`, when given, makes
-/// the query of the private documents' term (as FilterTerms does a filter's).
-Xapian::Query restrict(const Xapian::Query& query, const Access& access,
-                       const std::function<Xapian::Query(const std::string&)>& terms = {});
+/// `query` restricted to what `access` may see; `terms`, when given, is asked
+/// for the private documents' term first.
+Xapian::Query restrict(const Xapian::Query& query, const Access& access, const FilterTerms& terms = {});
 
 }  // namespace lore

@@ -430,7 +430,9 @@ class Parser {
 
   Node boolean(Field f, const std::string& value, const std::string& label, std::string group = {}) {
     Node n;
-    n.query = filter_terms_ ? filter_terms_(term(f, value)) : Xapian::Query(term(f, value));
+    const std::string t = term(f, value);
+    std::optional<Xapian::Query> q = filter_terms_ ? filter_terms_(t) : std::nullopt;
+    n.query = q ? *q : Xapian::Query(t);
     n.filter = true;
     n.tree = "(" + label + " " + quote(value) + ")";
     n.group = group.empty() ? label : group;
@@ -585,7 +587,7 @@ class Parser {
     n.filter = true;
     n.tree = tree;
     n.group = group;
-    n.query = date_query(db_, lo, hi, filter_terms_);
+    n.query = date_query(db_, lo, hi, date_filter_);
     return n;
   }
 
@@ -622,6 +624,7 @@ class Parser {
  public:
   std::function<bool(const std::string&)> db_has_;
   FilterTerms filter_terms_;
+  DateFilter date_filter_;
 
  private:
   std::vector<Token> toks_;
@@ -636,8 +639,8 @@ class Parser {
 
 }  // namespace
 
-QueryParser::QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms)
-    : db_(db), now_(now), filter_terms_(std::move(filter_terms)) {}
+QueryParser::QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms, DateFilter date_filter)
+    : db_(db), now_(now), filter_terms_(std::move(filter_terms)), date_filter_(std::move(date_filter)) {}
 
 ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
   if (query.size() > kMaxQueryBytes)
@@ -647,6 +650,7 @@ ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
   Xapian::Database db = db_;
   p.db_has_ = [db](const std::string& t) { return db.term_exists(t); };
   p.filter_terms_ = filter_terms_;
+  p.date_filter_ = date_filter_;
   ParsedQuery out = p.run();
   if (!p.corrections().empty()) {
     // Splice the corrections into the query as typed, so that its filters,

@@ -39,12 +39,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <xapian.h>
+
+#include "schema.h"
 
 namespace lore {
 
@@ -69,15 +70,12 @@ struct ParsedQuery {
   std::string corrected;
 };
 
-/// The query of a filter's term (a boolean term, no weight): by default
-/// Xapian::Query(term); a searcher may answer it from memory instead.
-using FilterTerms = std::function<Xapian::Query(const std::string& term)>;
-
 class QueryParser {
  public:
   /// `db` is used to expand wildcards; `now` anchors relative dates;
-  /// `filter_terms`, when given, makes the queries of filters' terms.
-  QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms = {});
+  /// `filter_terms` and `date_filter`, when given, are asked for filters'
+  /// terms and date ranges first.
+  QueryParser(const Xapian::Database& db, int64_t now, FilterTerms filter_terms = {}, DateFilter date_filter = {});
 
   /// Parses `query`; throws lore::Error (Query) naming the column of the
   /// problem. With `suggest`, fills ParsedQuery::corrected.
@@ -90,6 +88,7 @@ class QueryParser {
   Xapian::Database db_;
   int64_t now_;
   FilterTerms filter_terms_;
+  DateFilter date_filter_;
 };
 
 }  // namespace lore

@@ -245,14 +245,22 @@ Record from_document(const Xapian::Document& doc);
 /// The content hash stored with a document's record (value slot 5).
 std::string stored_hash(const Xapian::Document& doc);
 
+/// The query of a filter's term (no weight); or nothing, to let the caller
+/// use the term itself. A searcher answers from a bitmap in memory
+/// (searcher.cc, TermBits).
+using FilterTerms = std::function<std::optional<Xapian::Query>(const std::string& term)>;
+/// The same for the documents dated from `lo` to `hi` (seconds, both
+/// included; either open).
+using DateFilter = std::function<std::optional<Xapian::Query>(std::optional<int64_t> lo, std::optional<int64_t> hi)>;
+
 /// The documents dated from `lo` to `hi` (seconds, both included; either
 /// may be open). Whole years and months of the range are their XY:/XYM:
 /// terms; only the months at its ends, when cut, compare the date value
 /// (slot 0) of their documents. `db` gives the dates the index holds, so
-/// that an end outside them costs nothing. `terms`, when given, makes the
-/// queries of the year and month terms (as a searcher's FilterTerms do).
+/// that an end outside them costs nothing. `dates`, when given, is asked
+/// first (once the ends outside the dates held are dropped).
 Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi,
-                         const std::function<Xapian::Query(const std::string&)>& terms = {});
+                         const DateFilter& dates = {});
 
 /// Every document of the conversation whose root has id `thread`: the root
 /// itself (by its id) and the documents that answer it (by XTH:).

@@ -286,15 +286,22 @@ void Searcher::fill_thread_titles(std::vector<Hit>& hits, const Access& access) 
 
 namespace {
 
-// The documents holding one term, as one bit a document id. A filter's term
-// with many documents (is:reply, has:link, a year, the private documents) is
-// checked against every candidate of a match; in a posting list each check
-// seeks and decodes (about 150 ns at 1M documents: `quota is:reply` took 0.96
-// ms against 0.18 for `quota` alone), in a bitmap it reads a bit (0.19 ms).
+// The documents holding a term (or dated within a range), as one bit a
+// document id. A filter with many documents (is:reply, has:link, the private
+// documents) is checked against every candidate of a match; in a posting
+// list each check seeks and decodes (about 150 ns at 1M documents: `quota
+// is:reply` took 0.96 ms against 0.18 for `quota` alone), in a bitmap it
+// reads a bit (0.19 ms). A date range was a check of each of its years and
+// months (and its cut months' dates); from the dates in memory it is one.
 struct TermBits {
   std::vector<uint64_t> words;
   Xapian::doccount count = 0;
   bool has(Xapian::docid id) const { return id / 64 < words.size() && (words[id / 64] >> (id % 64)) & 1; }
+  void set(Xapian::docid id) {
+    if (id / 64 >= words.size() || has(id)) return;  // past the table's revision: cannot be at one revision
+    words[id / 64] |= uint64_t(1) << (id % 64);
+    ++count;
+  }
   // The first document id at or after `id` holding the term; 0 when none.
   Xapian::docid first_from(Xapian::docid id) const {
     size_t w = id / 64;
@@ -363,30 +370,34 @@ struct DocTable {
 
   /// The bitmap of `term`, read from `db` (at this table's revision) on first
   /// use; null when the term holds fewer than `min_documents` documents or a
-  /// 64th of the index (its posting list is then short to seek in: a bitmap
-  /// costs a bit a document, a posting list about a byte a posting), or the
-  /// bitmaps' budget is spent.
+  /// 64th of the index (a posting list that short is quick to seek in), or
+  /// the bitmaps' budget is spent.
   const TermBits* bits(const Xapian::Database& db, const std::string& term, uint64_t min_documents) const {
-    std::lock_guard lk(bits_mu_);
-    if (auto it = bits_.find(term); it != bits_.end()) return it->second.get();
-    const size_t bytes = (dates.size() + 63) / 64 * 8;
-    if (bits_bytes_ + bytes > kBitsBudget) return nullptr;
-    const Xapian::doccount n = db.get_termfreq(term);
-    if (n < std::max<uint64_t>(min_documents, dates.size() / 64)) return nullptr;
-    auto made = std::make_unique<TermBits>();
-    made->words.assign(bytes / 8, 0);
-    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-      if (*p / 64 >= made->words.size()) continue;  // past the table's revision: cannot be at one revision
-      made->words[*p / 64] |= uint64_t(1) << (*p % 64);
-      ++made->count;
-    }
-    bits_bytes_ += bytes;
-    return bits_.emplace(term, std::move(made)).first->second.get();
+    return remembered(term, [&](TermBits& made) {
+      if (db.get_termfreq(term) < std::max<uint64_t>(min_documents, dates.size() / 64)) return false;
+      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) made.set(*p);
+      return true;
+    });
+  }
+
+  /// The same for the documents dated from `lo` to `hi` (both included,
+  /// either open), from the dates in this table: one check a candidate where
+  /// the range's years and months were one each.
+  const TermBits* date_bits(std::optional<int64_t> lo, std::optional<int64_t> hi, uint64_t min_documents) const {
+    const std::string key = "date:" + (lo ? std::to_string(*lo) : std::string()) + ".." + (hi ? std::to_string(*hi) : std::string());
+    return remembered(key, [&](TermBits& made) {
+      for (size_t id = 1; id < dates.size(); ++id) {
+        const double d = dates[id];
+        if (!std::isnan(d) && (!lo || d >= static_cast<double>(*lo)) && (!hi || d <= static_cast<double>(*hi)))
+          made.set(static_cast<Xapian::docid>(id));
+      }
+      return made.count >= std::max<uint64_t>(min_documents, dates.size() / 64);
+    });
   }
 
   size_t bitmap_count() const {
     std::lock_guard lk(bits_mu_);
-    return bits_.size();
+    return static_cast<size_t>(std::count_if(bits_.begin(), bits_.end(), [](const auto& b) { return b.second != nullptr; }));
   }
 
   /// A document's date as a sort key (its date value's form); nothing when
@@ -404,6 +415,25 @@ struct DocTable {
   }
 
  private:
+  // The bitmap named `key`, made by `make` on first use (which says whether
+  // it is worth keeping: if not, that is remembered, and null returned from
+  // then on); null when the budget is spent. (The searchers of a process
+  // share one threshold; tests that vary it use indexes of their own.)
+  template <typename Make>
+  const TermBits* remembered(const std::string& key, Make&& make) const {
+    std::lock_guard lk(bits_mu_);
+    if (auto it = bits_.find(key); it != bits_.end()) return it->second.get();
+    const size_t bytes = (dates.size() + 63) / 64 * 8;
+    if (bits_bytes_ + bytes > kBitsBudget) return nullptr;
+    auto made = std::make_unique<TermBits>();
+    made->words.assign(bytes / 8, 0);
+    if (make(*made)) {
+      bits_bytes_ += bytes;
+    } else {
+      made.reset();
+    }
+    return bits_.emplace(key, std::move(made)).first->second.get();
+  }
   // Bitmaps take at most this many bytes in all (1M documents: 125 KB
   // each; 10M: 1.25 MB).
   static constexpr size_t kBitsBudget = size_t(64) << 20;
@@ -728,12 +758,20 @@ SearchResult Searcher::search(const SearchRequest& req) {
       // (TermBits), read through handle `db` when first used.
       auto filter_terms = [&](const Xapian::Database& db) -> FilterTerms {
         if (!table || bitmaps_from_ == UINT64_MAX) return {};
-        return [&table, &db, from = bitmaps_from_](const std::string& t) {
-          if (const TermBits* bits = table->bits(db, t, from)) return Xapian::Query((new BitsSource(bits))->release());
-          return Xapian::Query(t);
+        return [&table, &db, from = bitmaps_from_](const std::string& term) -> std::optional<Xapian::Query> {
+          if (const TermBits* bits = table->bits(db, term, from)) return Xapian::Query((new BitsSource(bits))->release());
+          return std::nullopt;
         };
       };
-      QueryParser qp(db_, now, filter_terms(db_));
+      auto date_filter = [&]() -> DateFilter {
+        if (!table || bitmaps_from_ == UINT64_MAX) return {};
+        return [&table, from = bitmaps_from_](std::optional<int64_t> lo,
+                                              std::optional<int64_t> hi) -> std::optional<Xapian::Query> {
+          if (const TermBits* bits = table->date_bits(lo, hi, from)) return Xapian::Query((new BitsSource(bits))->release());
+          return std::nullopt;
+        };
+      };
+      QueryParser qp(db_, now, filter_terms(db_), date_filter());
       ParsedQuery parsed = qp.parse(req.query, true);
       Xapian::Query q = restrict(parsed.query, req.access, filter_terms(db_));
       const auto date_slot = field(Field::Date).slot;
@@ -804,7 +842,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
       // split: Xapian's reference counts are not atomic, so the two threads
       // must share no query object.
       auto twin_query = [&] {
-        return restrict(QueryParser(*twin_, now, filter_terms(*twin_)).parse(req.query).query, req.access,
+        return restrict(QueryParser(*twin_, now, filter_terms(*twin_), date_filter()).parse(req.query).query, req.access,
                         filter_terms(*twin_));
       };
       auto top = [&](size_t n) {

@@ -656,7 +656,8 @@ TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_g
   for (const char* q : {"julia is:reply", "the is:thread", "package source:slack", "is:reply", "source:slack",
                         "julia -is:reply", "julia OR package is:reply", "the type:message", "is:private",
                         "the -source:slack", "type:message is:thread -is:reply", "julia after:2020-09-15",
-                        "the before:2021-02-10", "date:2020..2021-03", "package during:2021", ""}) {
+                        "the before:2021-02-10", "date:2020..2021-03", "package during:2021",
+                        "julia date:2020-07-04..2021-01-20", "after:2020-10-01 -is:reply", ""}) {
     for (Group group : {Group::None, Group::Thread}) {
       for (const Access& access : {Access::everything(), restricted, Access::public_only()}) {
         for (size_t offset : {0, 10}) {
