@@ -631,9 +631,9 @@ class DocRange : public Xapian::PostingSource {
   uint64_t moves_ = 0;
 };
 
-// A filter's term answered from its bitmap (TermBits): the same documents,
-// no weight. Xapian checks most candidates against it (it claims the term's
-// exact count, so an AND orders it as it would the term).
+// A filter (a term, a date range) answered from its bitmap (TermBits): the
+// same documents, no weight. Xapian checks most candidates against it (it
+// claims the exact count, so an AND orders it as it would the term).
 class BitsSource : public Xapian::PostingSource {
  public:
   explicit BitsSource(const TermBits* bits) : bits_(bits) {}
@@ -643,7 +643,9 @@ class BitsSource : public Xapian::PostingSource {
   Xapian::doccount get_termfreq_max() const override { return bits_->count; }
   Xapian::docid get_docid() const override { return did_; }
   bool at_end() const override { return did_ == kEnd; }
-  void next(double) override { move_to(did_ + 1); }
+  void next(double) override {
+    if (did_ != kEnd) move_to(did_ + 1);
+  }
   void skip_to(Xapian::docid did, double) override {
     if (did > did_) move_to(did);
   }
