@@ -294,6 +294,7 @@ namespace {
 // reads a bit (0.19 ms). A date range was a check of each of its years and
 // months (and its cut months' dates); from the dates in memory it is one.
 struct TermBits {
+  explicit TermBits(size_t n_words) : words(n_words, 0) {}
   std::vector<uint64_t> words;
   Xapian::doccount count = 0;
   bool has(Xapian::docid id) const { return id / 64 < words.size() && (words[id / 64] >> (id % 64)) & 1; }
@@ -373,10 +374,11 @@ struct DocTable {
   /// 64th of the index (a posting list that short is quick to seek in), or
   /// the bitmaps' budget is spent.
   const TermBits* bits(const Xapian::Database& db, const std::string& term, uint64_t min_documents) const {
-    return remembered(term, [&](TermBits& made) {
-      if (db.get_termfreq(term) < std::max<uint64_t>(min_documents, dates.size() / 64)) return false;
-      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) made.set(*p);
-      return true;
+    return remembered(term, [&](size_t n_words) -> std::unique_ptr<TermBits> {
+      if (db.get_termfreq(term) < std::max<uint64_t>(min_documents, dates.size() / 64)) return nullptr;
+      auto made = std::make_unique<TermBits>(n_words);
+      for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) made->set(*p);
+      return made;
     });
   }
 
@@ -385,13 +387,15 @@ struct DocTable {
   /// the range's years and months were one each.
   const TermBits* date_bits(std::optional<int64_t> lo, std::optional<int64_t> hi, uint64_t min_documents) const {
     const std::string key = "date:" + (lo ? std::to_string(*lo) : std::string()) + ".." + (hi ? std::to_string(*hi) : std::string());
-    return remembered(key, [&](TermBits& made) {
+    return remembered(key, [&](size_t n_words) -> std::unique_ptr<TermBits> {
+      auto made = std::make_unique<TermBits>(n_words);
       for (size_t id = 1; id < dates.size(); ++id) {
         const double d = dates[id];
         if (!std::isnan(d) && (!lo || d >= static_cast<double>(*lo)) && (!hi || d <= static_cast<double>(*hi)))
-          made.set(static_cast<Xapian::docid>(id));
+          made->set(static_cast<Xapian::docid>(id));
       }
-      return made.count >= std::max<uint64_t>(min_documents, dates.size() / 64);
+      if (made->count < std::max<uint64_t>(min_documents, dates.size() / 64)) return nullptr;
+      return made;
     });
   }
 
@@ -415,23 +419,19 @@ struct DocTable {
   }
 
  private:
-  // The bitmap named `key`, made by `make` on first use (which says whether
-  // it is worth keeping: if not, that is remembered, and null returned from
-  // then on); null when the budget is spent. (The searchers of a process
-  // share one threshold; tests that vary it use indexes of their own.)
+  // The bitmap named `key`, made on first use by `make` (given the number of
+  // 64-bit words a bitmap of this table has), which returns null when one
+  // is not worth keeping: that is remembered, and null returned from then
+  // on. Null too when the budget is spent. (The searchers of a process share
+  // one threshold; tests that vary it use indexes of their own.)
   template <typename Make>
   const TermBits* remembered(const std::string& key, Make&& make) const {
     std::lock_guard lk(bits_mu_);
     if (auto it = bits_.find(key); it != bits_.end()) return it->second.get();
-    const size_t bytes = (dates.size() + 63) / 64 * 8;
-    if (bits_bytes_ + bytes > kBitsBudget) return nullptr;
-    auto made = std::make_unique<TermBits>();
-    made->words.assign(bytes / 8, 0);
-    if (make(*made)) {
-      bits_bytes_ += bytes;
-    } else {
-      made.reset();
-    }
+    const size_t n_words = (dates.size() + 63) / 64;
+    if (bits_bytes_ + n_words * 8 > kBitsBudget) return nullptr;
+    std::unique_ptr<TermBits> made = make(n_words);
+    if (made) bits_bytes_ += n_words * 8;
     return bits_.emplace(key, std::move(made)).first->second.get();
   }
   // Bitmaps take at most this many bytes in all (1M documents: 125 KB
