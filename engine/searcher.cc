@@ -840,12 +840,22 @@ SearchResult Searcher::search(const SearchRequest& req) {
         e.clear_matchspies();
         return spy->seen() == out.get_matches_upper_bound();
       };
-      // The query parsed again on the twin's thread, for the upper half of a
-      // split: Xapian's reference counts are not atomic, so the two threads
-      // must share no query object.
-      auto twin_query = [&] {
-        return restrict(QueryParser(*twin_, now, filter_terms(*twin_), date_filter()).parse(req.query).query, req.access,
-                        filter_terms(*twin_));
+      // A split: `run(db, query, lo, hi)` on each half of the document ids,
+      // the lower on this thread's handle and query, the upper on the twin's
+      // with the query parsed again there (Xapian's reference counts are not
+      // atomic, so the two threads must share no query object). Returns the
+      // last id of the lower half.
+      const Xapian::docid last_id = db_.get_lastdocid();
+      auto in_halves = [&](auto&& run) {
+        const Xapian::docid mid = last_id / 2;
+        side_by_side([&] { run(db_, q, Xapian::docid(1), mid); },
+                     [&] {
+                       const Xapian::Query mine = restrict(
+                           QueryParser(*twin_, now, filter_terms(*twin_), date_filter()).parse(req.query).query,
+                           req.access, filter_terms(*twin_));
+                       run(*twin_, mine, mid + 1, last_id);
+                     });
+        return mid;
       };
       auto top = [&](size_t n) {
         Top t;
@@ -858,21 +868,17 @@ SearchResult Searcher::search(const SearchRequest& req) {
           t.all_seen = t.mset.size() < n;
           return t;
         }
-        const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
         Xapian::MSet upper;
         std::shared_ptr<FacetSpy> upper_spy = req.facets ? new_spy() : nullptr;
         bool lower_whole = false, upper_whole = false;
-        side_by_side(
-            [&] {
-              Xapian::Enquire e(db_);
-              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query((new DocRange(1, mid))->release())));
-              lower_whole = spied(e, want, t.mset, spy.get());
-            },
-            [&] {
-              Xapian::Enquire e(*twin_);
-              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, twin_query(),
-                                         Xapian::Query((new DocRange(mid + 1, last))->release())));
-              upper_whole = spied(e, want, upper, upper_spy.get());
+        const Xapian::docid mid =
+            in_halves([&](const Xapian::Database& db, const Xapian::Query& query, Xapian::docid lo, Xapian::docid hi) {
+              Xapian::Enquire e(db);
+              configure(e, Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query((new DocRange(lo, hi))->release())));
+              if (lo == 1)
+                lower_whole = spied(e, want, t.mset, spy.get());
+              else
+                upper_whole = spied(e, want, upper, upper_spy.get());
             });
         if (lower_whole && upper_whole) {
           spy->add(*upper_spy);
@@ -909,7 +915,7 @@ SearchResult Searcher::search(const SearchRequest& req) {
           if (m.size() < n) return m.size();
           return std::max<uint64_t>(m.size(), static_cast<uint64_t>(std::llround(m.get_matches_estimated() * share)));
         };
-        const double low = static_cast<double>(mid) / static_cast<double>(last);
+        const double low = static_cast<double>(mid) / static_cast<double>(last_id);
         t.estimate = part(t.mset, low) + part(upper, 1 - low);
         // Every match is in docs when both halves were seen whole and
         // together fit in it.
@@ -1035,10 +1041,10 @@ SearchResult Searcher::search(const SearchRequest& req) {
         const std::shared_ptr<FacetSpy> counter = new_spy();
         FacetSpy& spy = *counter;
         if (split) {
-          const Xapian::docid last = db_.get_lastdocid(), mid = last / 2;
           const std::shared_ptr<FacetSpy> upper = new_spy();
-          side_by_side([&] { pass_over(db_, q, 1, mid, spy); },
-                       [&] { pass_over(*twin_, twin_query(), mid + 1, last, *upper); });
+          in_halves([&](const Xapian::Database& db, const Xapian::Query& query, Xapian::docid lo, Xapian::docid hi) {
+            pass_over(db, query, lo, hi, lo == 1 ? spy : *upper);
+          });
           spy.add(*upper);
         } else {
           pass_over(db_, q, 1, Xapian::docid(-1), spy);
