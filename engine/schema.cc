@@ -261,6 +261,174 @@ std::string facet_value(const Record& r) {
   return out;
 }
 
+namespace {
+
+bool ascii_word_char(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// A term's part of a pair's hash: the term's own (FNV-1a), mixed so that
+// the pair's two bits spread over the 64 (splitmix64's finaliser).
+uint64_t mix(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+uint64_t pair_hash_of(uint64_t a, uint64_t b) { return mix(a * 0x9E3779B97F4A7C15ull + b); }
+
+// Bit `i` of the signature's `n_words` words: one of the two of pair
+// `hash`, from one of its 32-bit halves scaled to the signature's size.
+size_t pair_bit(uint64_t half, size_t n_words) { return static_cast<size_t>(((half & 0xffffffffull) * (64 * n_words)) >> 32); }
+
+constexpr size_t kMaxWordBytes = 64;  // TermGenerator's: a longer word is skipped, and takes no position
+
+bool ascii_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+// The pairs of ASCII `text` as TermGenerator indexes it under `prefix`
+// (words of letters, digits and '_', lowercased, one position each), added
+// to `out`. False, with nothing added, for text where TermGenerator would
+// do more than split on what is not a word character: a byte past ASCII
+// (Unicode letters, CJK n-grams), ' and & (joined inside words), + and #
+// (suffixes: C++), , . ; between digits (1.5), and a capital, a dot and a
+// capital (initials: U.S.A.). The document's own terms then say.
+bool add_ascii_pairs(std::string_view text, std::string_view prefix, std::vector<uint64_t>& out) {
+  // Each byte's class: 0 a separator, 1 a word byte (its lowercase in
+  // `lower`), 2 not followed here, 3 a separator unless between digits (or,
+  // a dot, between capitals).
+  struct Classes {
+    unsigned char kind[256] = {}, lower[256] = {};
+    Classes() {
+      for (int c = 0; c < 256; ++c) {
+        if (c >= 0x80 || c == '\'' || c == '&' || c == '+' || c == '#') kind[c] = 2;
+        if (c == ',' || c == '.' || c == ';') kind[c] = 3;
+        if (ascii_word_char(static_cast<unsigned char>(c))) {
+          kind[c] = 1;
+          lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        }
+      }
+    }
+  };
+  static const Classes classes;
+  uint64_t seed = 14695981039346656037ull;  // fnv1a() of the prefix, then of each word's bytes
+  for (unsigned char c : prefix) seed = (seed ^ c) * 1099511628211ull;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size(), had = out.size();
+  uint64_t previous = 0, pair = 0;  // the last word, and the last two as a pair
+  size_t words = 0;
+  for (size_t i = 0; i < n;) {
+    const unsigned char kind = classes.kind[p[i]];
+    if (kind != 1) {
+      if (kind == 2 || (kind == 3 && i > 0 && i + 1 < n &&
+                        ((ascii_digit(p[i - 1]) && ascii_digit(p[i + 1])) ||
+                         (p[i] == '.' && p[i - 1] >= 'A' && p[i - 1] <= 'Z' && p[i + 1] >= 'A' && p[i + 1] <= 'Z')))) {
+        out.resize(had);
+        return false;
+      }
+      ++i;
+      continue;
+    }
+    uint64_t h = seed;
+    const size_t start = i;
+    for (; i < n && classes.kind[p[i]] == 1; ++i) h = (h ^ classes.lower[p[i]]) * 1099511628211ull;
+    if (i - start > kMaxWordBytes) continue;
+    if (words >= 2) out.push_back(pair_hash_of(pair, h));
+    if (words >= 1) out.push_back(pair = pair_hash_of(previous, h));
+    previous = h;
+    ++words;
+  }
+  return true;
+}
+
+}  // namespace
+
+uint64_t pair_hash(std::string_view a, std::string_view b) { return pair_hash_of(fnv1a(a), fnv1a(b)); }
+
+std::vector<uint64_t> phrase_pairs(const std::vector<std::string>& terms) {
+  // Triples first: rarer than pairs, a document most often fails on one.
+  std::vector<uint64_t> triples, pairs;
+  for (size_t i = 1; i < terms.size(); ++i) {
+    const uint64_t pair = pair_hash(terms[i - 1], terms[i]);
+    pairs.push_back(pair);
+    if (i + 1 < terms.size()) triples.push_back(pair_hash_of(pair, fnv1a(terms[i + 1])));
+  }
+  triples.insert(triples.end(), pairs.begin(), pairs.end());
+  return triples;
+}
+
+void document_pairs(const Xapian::Document& doc, std::vector<uint64_t>& out) {
+  out.clear();
+  // (position, term hash) of every positional term, in position order.
+  thread_local std::vector<std::pair<Xapian::termpos, uint64_t>> at;
+  at.clear();
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    if (t.positionlist_count() == 0) continue;
+    const uint64_t h = fnv1a(*t);
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) at.emplace_back(*p, h);
+  }
+  std::sort(at.begin(), at.end());
+  // The terms at each position (most often one), paired with those at the
+  // next, and each pair with those at the one after.
+  auto run = [&](size_t from) {  // [from, end) all at one position
+    size_t end = from;
+    while (end < at.size() && at[end].first == at[from].first) ++end;
+    return end;
+  };
+  for (size_t i = 0; i < at.size(); i = run(i)) {
+    const size_t j = run(i);
+    if (j == at.size() || at[j].first != at[i].first + 1) continue;
+    const size_t k = run(j);
+    const bool third = k < at.size() && at[k].first == at[i].first + 2;
+    for (size_t a = i; a < j; ++a)
+      for (size_t b = j; b < k; ++b) {
+        const uint64_t pair = pair_hash_of(at[a].second, at[b].second);
+        out.push_back(pair);
+        if (third)
+          for (size_t c = k; c < run(k); ++c) out.push_back(pair_hash_of(pair, at[c].second));
+      }
+  }
+}
+
+bool detail::ascii_pairs(const Record& r, std::vector<uint64_t>& out) {
+  out.clear();
+  if (!r.title.empty() &&
+      (!add_ascii_pairs(r.title, field(Field::Title).prefix, out) || !add_ascii_pairs(r.title, "", out)))
+    return false;
+  return add_ascii_pairs(r.text, "", out);
+}
+
+std::string pair_value(const std::vector<uint64_t>& pairs) {
+  const size_t n_words = std::clamp<size_t>((pairs.size() * kPairBits + 63) / 64, 1, kMaxPairWords);
+  thread_local std::vector<uint64_t> words;
+  words.assign(n_words, 0);
+  for (uint64_t h : pairs) {
+    const size_t a = pair_bit(h, n_words), b = pair_bit(h >> 32, n_words);
+    words[a / 64] |= uint64_t(1) << (a % 64);
+    words[b / 64] |= uint64_t(1) << (b % 64);
+  }
+  std::string v(8 * n_words, '\0');
+  for (size_t w = 0; w < n_words; ++w)
+    for (size_t i = 0; i < 8; ++i) v[8 * w + i] = static_cast<char>((words[w] >> (8 * i)) & 0xff);
+  return v;
+}
+
+bool pair_words_of(std::string_view value, std::vector<uint64_t>& out) {
+  if (value.empty() || value.size() % 8 != 0 || value.size() / 8 > kMaxPairWords) return false;
+  for (size_t w = 0; w < value.size() / 8; ++w) {
+    uint64_t x = 0;
+    for (size_t i = 0; i < 8; ++i) x |= uint64_t(static_cast<unsigned char>(value[8 * w + i])) << (8 * i);
+    out.push_back(x);
+  }
+  return true;
+}
+
+bool may_hold(const uint64_t* words, size_t n_words, uint64_t pair) {
+  const size_t a = pair_bit(pair, n_words), b = pair_bit(pair >> 32, n_words);
+  return ((words[a / 64] >> (a % 64)) & (words[b / 64] >> (b % 64)) & 1) != 0;
+}
+
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const LengthNorm& norm) {
   return to_document(r, tg, record_to_json(r, JsonForm::Compact), norm);
 }
@@ -305,10 +473,6 @@ void list_words(const Xapian::Document& doc, std::vector<std::string>* out) {
   out->clear();
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
     if (t.get_wdf() != 0) out->push_back(*t);
-}
-
-bool ascii_word_char(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
 // At most how many words Xapian's TermGenerator finds in `text`: a word
@@ -424,6 +588,11 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   doc.add_value(field(Field::Thread).slot, thread);
   doc.add_value(field(Field::Facets).slot, facet_value(r));
   doc.add_value(field(Field::Record).slot, content_hash(json) + json);
+  // Most texts are plain ASCII words, whose pairs are read from the text
+  // (0.8 us a Slack message, where walking the document's positions takes 4).
+  thread_local std::vector<uint64_t> pairs;
+  if (!detail::ascii_pairs(r, pairs)) document_pairs(doc, pairs);
+  doc.add_value(field(Field::Pairs).slot, pair_value(pairs));
   return doc;
 }
 

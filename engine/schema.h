@@ -47,6 +47,13 @@
 //                                     of its time, and values are stored as they are.
 //                                     (Slots 1 and 2 held the edit time and the hash
 //                                     until schema 3; each slot costs every document.)
+//            6 word pairs             a Bloom filter of the pairs and triples of words at
+//                                     adjacent positions (pair_value()), 4 bits each, 8 to
+//                                     512 bytes: a phrase's candidates are checked against
+//                                     it before their positions are read. Absent on
+//                                     documents an older Lore wrote, which are then
+//                                     checked by their positions alone, as before: so
+//                                     schema 5 still.
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
@@ -87,7 +94,7 @@ inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
 enum class Field : uint8_t {
   Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
-  Updated, Hash, Year, Month, Facets, Record, Access, Public, Text,
+  Updated, Hash, Year, Month, Facets, Record, Access, Public, Text, Pairs,
 };
 
 /// What a field is used for.
@@ -136,6 +143,7 @@ inline constexpr FieldInfo kFields[] = {
   {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
   {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, "",       kInternal, "visible to everyone",                      ""},
   {Field::Text,    "text",     {},                   "",        kNoSlot, "",       kFreeText, "free text: words, \"phrases\", wild*",      "deploy freeze"},
+  {Field::Pairs,   "pairs",    {},                   "",        6,       "",       kInternal, "which pairs of adjacent words it may hold (pair_value)", ""},
 };
 // clang-format on
 
@@ -193,6 +201,35 @@ uint64_t fnv1a(std::string_view bytes);
 /// 16 hex digits of fnv1a(bytes).
 std::string content_hash(std::string_view bytes);
 
+/// Which pairs and triples of words a document may hold side by side (value
+/// slot 6): a Bloom filter of them, each a 64-bit hash that sets two bits
+/// (pair_hash() of the term at a position and the term at the next; a
+/// triple is the pair of that hash and the term after), in kPairBits bits
+/// each rounded up to whole 64-bit words (one to kMaxPairWords: past 1,024
+/// the filter fills up and rules out less). A phrase's words are side by
+/// side in every document that holds it, so a document whose filter lacks
+/// one of the phrase's pairs or triples (phrase_pairs(), may_hold()) cannot
+/// hold it, and the positions of its words, the costly part of a phrase's
+/// check, need not be read. Made from the document's own terms and
+/// positions (document_pairs()), so that it agrees with Xapian's phrase
+/// check whatever the text (CJK n-grams, titles, joined words); plain ASCII
+/// text is read directly (detail::ascii_pairs(), the same hashes).
+inline constexpr size_t kPairBits = 4;
+inline constexpr size_t kMaxPairWords = 64;
+/// The pair of terms `a` then `b`.
+uint64_t pair_hash(std::string_view a, std::string_view b);
+/// The pairs and triples of a phrase's terms.
+std::vector<uint64_t> phrase_pairs(const std::vector<std::string>& terms);
+/// The pairs and triples of a document's positional terms (replacing `out`).
+void document_pairs(const Xapian::Document& doc, std::vector<uint64_t>& out);
+/// The stored filter of `pairs` (8 bytes a word, little-endian).
+std::string pair_value(const std::vector<uint64_t>& pairs);
+/// The words of a stored filter, appended to `out`; false (nothing
+/// appended) for a value that is not one.
+bool pair_words_of(std::string_view value, std::vector<uint64_t>& out);
+/// Whether the filter of `n_words` words at `words` may hold `pair`.
+bool may_hold(const uint64_t* words, size_t n_words, uint64_t pair);
+
 /// The packed facet value of a record (value slot 4; see kFacetSep).
 std::string facet_value(const Record& record);
 
@@ -237,6 +274,11 @@ namespace detail {
 /// The two must give the same document; tests compare them.
 Xapian::Document to_document_the_long_way(const Record& record, Xapian::TermGenerator& tg,
                                           const LengthNorm& norm = {});
+/// The record's document_pairs() read from its title and text, without
+/// indexing them, when they are plain ASCII words (see schema.cc); false
+/// when TermGenerator's rules would need following. The two must agree;
+/// tests compare them.
+bool ascii_pairs(const Record& record, std::vector<uint64_t>& out);
 }  // namespace detail
 
 /// The record stored in a document (value slot 5).

@@ -164,6 +164,76 @@ TEST(Schema, the_short_document_shortcut_gives_the_same_documents) {
   EXPECT_LT(short_docs, records.size() - 500);  // and the long way is still taken
 }
 
+// A document's word-pair filter (value slot 6) holds every pair and triple
+// of words side by side that its positions have, read from the text itself
+// for plain ASCII records exactly as from the document; and it rules out
+// most of those it does not hold.
+TEST(Schema, word_pairs_read_from_the_text_are_those_of_the_positions_and_the_filter_holds_them) {
+  std::vector<Record> records = generated_records("slack", "p.zip", 3000, 7);
+  auto posts = generated_records("wxr", "p.xml", 800, 8);  // titles, long bodies
+  records.insert(records.end(), posts.begin(), posts.end());
+  for (const char* rel : {"slack/julialang-slack-history", "wxr/wptrt-theme-unit-test/themeunittestdata.wordpress.xml"}) {
+    test::CollectingSink sink;
+    const fs::path path = test::realdata(rel);
+    reader_for(path, "")->read(path, ReaderOptions{}, sink);
+    records.insert(records.end(), sink.records.begin(), sink.records.end());
+  }
+  // What TermGenerator joins, suffixes, skips or cuts otherwise.
+  for (const std::string& text : std::vector<std::string>{"don't stop", "AT&T and M&S", "C++ and C# code", "fish+chips", "version 1.5.2 now",
+                           "1,000 rows; 2;3", "the U.S.A. team", "A.b c", "ABC.DEF ghi", "x-ray e-mail",
+                           "snake_case_name here", "Grüße aus Köln", "東京 tower 東京", "a.b, c! (d) [e]",
+                           "one ", "", "end.", std::string(70, 'z') + " after a long word",
+                           std::string(64, 'y') + " after a word of 64"})
+    records.push_back(test::make_record("s:" + text, "s", "message", 1600000000, text));
+  Record titled = test::make_record("s:titled", "s", "post", 1600000000, "Body words here");
+  titled.title = "Title Words Here";
+  records.push_back(titled);
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(indexing_stemmer());
+  tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  tg.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  size_t read = 0, declined = 0, held = 0, absent = 0, absent_passed = 0;
+  std::vector<uint64_t> from_text, from_positions, words;
+  for (const auto& r : records) {
+    const Xapian::Document doc = to_document(r, tg);
+    document_pairs(doc, from_positions);
+    std::sort(from_positions.begin(), from_positions.end());
+    if (detail::ascii_pairs(r, from_text)) {
+      ++read;
+      std::sort(from_text.begin(), from_text.end());
+      ASSERT_EQ(from_text, from_positions) << r.id;
+    } else {
+      ++declined;
+    }
+    words.clear();
+    ASSERT_TRUE(pair_words_of(doc.get_value(field(Field::Pairs).slot), words)) << r.id;
+    ASSERT_GE(words.size(), 1u);
+    ASSERT_LE(words.size(), kMaxPairWords);
+    for (uint64_t p : from_positions) ASSERT_TRUE(may_hold(words.data(), words.size(), p)) << r.id;
+    held += from_positions.size();
+    // Pairs it does not have: a filter of 4 bits a pair, two set, passes
+    // about a sixth of them (more when it is full: past 1,024).
+    for (int k = 0; k < 8; ++k) {
+      const uint64_t p = pair_hash("absent" + std::to_string(k), r.id);
+      if (std::binary_search(from_positions.begin(), from_positions.end(), p)) continue;
+      ++absent;
+      absent_passed += may_hold(words.data(), words.size(), p);
+    }
+  }
+  EXPECT_GT(read, 3000u);     // most texts are plain ASCII words
+  EXPECT_GT(declined, 300u);  // and the document's own positions are still needed
+  EXPECT_GT(held, 100000u);
+  EXPECT_LT(absent_passed * 4, absent) << absent_passed << " of " << absent;
+  // The phrase a search asks for, in the same hashes.
+  const Record& s = *std::find_if(records.begin(), records.end(), [](const Record& r) { return r.id == "s:x-ray e-mail"; });
+  document_pairs(to_document(s, tg), from_positions);
+  const std::vector<uint64_t> phrase = phrase_pairs({"ray", "e", "mail"});
+  ASSERT_EQ(phrase.size(), 3u);  // the triple first, then the two pairs
+  for (uint64_t p : phrase) EXPECT_NE(std::find(from_positions.begin(), from_positions.end(), p), from_positions.end());
+  EXPECT_EQ(phrase_pairs({"e", "ray"}).size(), 1u);
+  EXPECT_EQ(std::find(from_positions.begin(), from_positions.end(), phrase_pairs({"e", "ray"})[0]), from_positions.end());
+}
+
 // Every document of `a` is in `b` exactly once with the same terms, positions and values (the
 // record is one).
 void expect_same_index(const fs::path& a, const fs::path& b) {
