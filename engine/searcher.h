@@ -132,6 +132,14 @@ class Searcher {
   /// from a bitmap in memory, made on first use (searcher.cc, TermBits);
   /// UINT64_MAX: never.
   void set_bitmaps_from(uint64_t documents) { bitmaps_from_ = documents; }
+  /// From its second search on, a searcher checks a phrase whose rarest
+  /// word `documents` or more documents hold against every document's word
+  /// pairs in memory before Xapian reads the words' positions (searcher.cc,
+  /// PairFilter); UINT64_MAX: never.
+  void set_pairs_from(uint64_t documents) { pairs_from_ = documents; }
+  /// The bytes the word-pair filters of the database's current revision take
+  /// in memory; 0 until a phrase needed them (for tests and benchmarks).
+  size_t pair_memory_bytes();
   /// How many filter terms the table of the database's current revision
   /// holds as bitmaps (for tests and benchmarks).
   size_t bitmaps();
@@ -157,6 +165,7 @@ class Searcher {
   uint64_t searches_ = 0;  // a searcher used more than once keeps dates in memory (searcher.cc)
   Split split_;
   uint64_t bitmaps_from_ = 10000;
+  uint64_t pairs_from_ = 10000;
   std::optional<Xapian::Database> twin_;  // the second half's handle (a handle serves one thread)
 };
 

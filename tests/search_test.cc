@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -694,6 +695,106 @@ TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_g
   EXPECT_GE(compared, 800u);
   EXPECT_EQ(lists.bitmaps(), bits.bitmaps());  // one table for the database's revision, shared
   EXPECT_GE(bits.bitmaps(), 4u);  // of is:reply, is:thread, source:slack, type:message and is:private
+}
+
+// Phrases of real messages, two and three words from the start of every
+// fifth text of the Slack history that has them, quoted.
+std::vector<std::string> phrases_of_julia() {
+  test::CollectingSink sink;
+  const fs::path path = test::realdata("slack/julialang-slack-history");
+  reader_for(path, "")->read(path, ReaderOptions{}, sink);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < sink.records.size(); i += 5) {
+    std::vector<std::string> words;
+    std::string w;
+    for (char c : sink.records[i].text + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        w += c;
+      } else if (!w.empty()) {
+        words.push_back(w);
+        w.clear();
+      }
+    }
+    if (words.size() >= 3) out.push_back("\"" + words[0] + " " + words[1] + " " + words[2] + "\"");
+    if (words.size() >= 5) out.push_back("\"" + words[3] + " " + words[4] + "\"");
+  }
+  return out;
+}
+
+// Each document's word-pair filter rules out, before Xapian reads the
+// positions of a phrase's words, the documents that cannot hold it: hits,
+// order, scores and counts are those of the positions alone, for phrases
+// alone, with words, filters and negations, under an OR (not filtered),
+// titles, hyphenated words, grouped or not, whole and split; and so on an
+// index some of whose documents an older Lore wrote without the filter.
+TEST(pairs_test, phrases_checked_against_the_word_pairs_first_find_what_positions_alone_find) {
+  TempDir dir;
+  const std::string db = julia_and_fixture(dir);
+  // The same index with every other document as an older Lore wrote it.
+  const std::string older = (dir.path / "older").string();
+  fs::copy(db, older);
+  {
+    Xapian::WritableDatabase w(older, Xapian::DB_OPEN);
+    for (Xapian::docid id = 1; id <= w.get_lastdocid(); id += 2) {
+      Xapian::Document doc = w.get_document(id);
+      doc.remove_value(field(Field::Pairs).slot);
+      w.replace_document(id, doc);
+    }
+    w.commit();
+  }
+  std::vector<std::string> queries = phrases_of_julia();
+  ASSERT_GT(queries.size(), 100u);
+  for (const char* q : {"\"the the\"", "\"of the\"", "\"in the\" julia", "\"is the\" -is:reply",
+                        "\"the package\" OR julia", "\"to the\" is:thread", "title:\"deploy freeze\"",
+                        "\"deploy freeze\"", "follow-up", "\"a deploy freeze during the database\"", "\"the\"",
+                        "julia \"the code\" \"in the\""})
+    queries.emplace_back(q);
+  size_t compared = 0, with_hits = 0;
+  for (const std::string& path : {db, older}) {
+    Searcher positions(path), pairs(path), pairs_split(path);
+    positions.set_pairs_from(UINT64_MAX);
+    pairs.set_pairs_from(0);
+    pairs_split.set_pairs_from(0);
+    pairs_split.set_split(always_split());
+    for (const std::string& q : queries) {
+      for (Group group : {Group::None, Group::Thread}) {
+        SearchRequest req;
+        req.query = q;
+        req.group = group;
+        req.limit = 20;
+        for (Searcher* s : {&positions, &pairs, &pairs_split}) s->search(req);  // the second search has the table
+        const SearchResult a = positions.search(req);
+        with_hits += !a.hits.empty();
+        for (Searcher* s : {&pairs, &pairs_split}) {
+          const SearchResult b = s->search(req);
+          ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+          for (size_t i = 0; i < a.hits.size(); ++i) {
+            EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
+            EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
+            EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
+          }
+          if (a.hits.size() < req.limit) EXPECT_EQ(a.total, b.total) << q;
+          compared += b.hits.size();
+        }
+      }
+    }
+    EXPECT_EQ(positions.pair_memory_bytes(), pairs.pair_memory_bytes());  // one table for the revision, shared
+  }
+  EXPECT_GE(with_hits, 400u);
+  EXPECT_GE(compared, 3000u);
+  // Only a phrase whose rarest word enough documents hold needs the filters.
+  Searcher rare(db);
+  rare.set_pairs_from(UINT64_MAX - 1);
+  SearchRequest req;
+  req.query = "\"the package\"";
+  rare.search(req);
+  rare.search(req);
+  EXPECT_EQ(rare.pair_memory_bytes(), 0u);
+  Searcher common(db);
+  common.set_pairs_from(0);
+  common.search(req);
+  common.search(req);
+  EXPECT_GT(common.pair_memory_bytes(), 8 * Xapian::Database(db).get_doccount());
 }
 
 // A time limit stops the counting of facets, not the page: past it, the
