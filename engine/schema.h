@@ -205,8 +205,8 @@ std::string content_hash(std::string_view bytes);
 /// slot 6): a Bloom filter of them, each a 64-bit hash that sets two bits
 /// (pair_hash() of the term at a position and the term at the next; a
 /// triple is the pair of that hash and the term after), in kPairBits bits
-/// each rounded up to whole 64-bit words (one to kMaxPairWords: past 1,024
-/// the filter fills up and rules out less). A phrase's words are side by
+/// each rounded up to whole 64-bit words (one to kMaxPairWords: past 1,024 of
+/// them the filter fills up and rules out less). A phrase's words are side by
 /// side in every document that holds it, so a document whose filter lacks
 /// one of the phrase's pairs or triples (phrase_pairs(), may_hold()) cannot
 /// hold it, and the positions of its words, the costly part of a phrase's
