@@ -639,6 +639,17 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
   EXPECT_GE(sampled, 4u);
 }
 
+// The same hits in the same order, with the same scores and conversation
+// counts, in `a` as in `b` (the results of query `q` two ways).
+void expect_same_hits(const SearchResult& a, const SearchResult& b, const std::string& q) {
+  ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+  for (size_t i = 0; i < a.hits.size(); ++i) {
+    EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
+    EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
+    EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
+  }
+}
+
 // From its second search on, a searcher answers filters' terms that many
 // documents hold from bitmaps in memory: hits, order, scores, counts and
 // facets are those of the terms' posting lists, for filters, negations and
@@ -672,13 +683,8 @@ TEST(bitmaps_test, filters_answered_from_bitmaps_give_what_their_posting_lists_g
           const SearchResult a = lists.search(req);
           for (Searcher* s : {&bits, &bits_split}) {
             const SearchResult b = s->search(req);
-            ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
-            for (size_t i = 0; i < a.hits.size(); ++i) {
-              EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
-              EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
-              EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
-              EXPECT_TRUE(access.may_see(b.hits[i].record)) << b.hits[i].record.id;
-            }
+            ASSERT_NO_FATAL_FAILURE(expect_same_hits(a, b, q));
+            for (const auto& h : b.hits) EXPECT_TRUE(access.may_see(h.record)) << h.record.id;
             ASSERT_TRUE(a.facets && b.facets) << q;
             if (a.facets->sample_every == b.facets->sample_every) {
               EXPECT_EQ(a.facets->by_name, b.facets->by_name) << q;
@@ -767,12 +773,7 @@ TEST(pairs_test, phrases_checked_against_the_word_pairs_first_find_what_position
         with_hits += !a.hits.empty();
         for (Searcher* s : {&pairs, &pairs_split}) {
           const SearchResult b = s->search(req);
-          ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
-          for (size_t i = 0; i < a.hits.size(); ++i) {
-            EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
-            EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
-            EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
-          }
+          ASSERT_NO_FATAL_FAILURE(expect_same_hits(a, b, q));
           if (a.hits.size() < req.limit) EXPECT_EQ(a.total, b.total) << q;
           compared += b.hits.size();
         }
