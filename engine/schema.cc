@@ -408,17 +408,20 @@ std::string pair_value(const std::vector<uint64_t>& pairs) {
     words[a / 64] |= uint64_t(1) << (a % 64);
     words[b / 64] |= uint64_t(1) << (b % 64);
   }
-  std::string v(8 * n_words, '\0');
+  std::string v(1 + 8 * n_words, '\0');
+  v[0] = kPairFormat;
   for (size_t w = 0; w < n_words; ++w)
-    for (size_t i = 0; i < 8; ++i) v[8 * w + i] = static_cast<char>((words[w] >> (8 * i)) & 0xff);
+    for (size_t i = 0; i < 8; ++i) v[1 + 8 * w + i] = static_cast<char>((words[w] >> (8 * i)) & 0xff);
   return v;
 }
 
 bool pair_words_of(std::string_view value, std::vector<uint64_t>& out) {
-  if (value.empty() || value.size() % 8 != 0 || value.size() / 8 > kMaxPairWords) return false;
-  for (size_t w = 0; w < value.size() / 8; ++w) {
+  if (value.size() < 9 || value[0] != kPairFormat || (value.size() - 1) % 8 != 0 ||
+      (value.size() - 1) / 8 > kMaxPairWords)
+    return false;
+  for (size_t w = 0; w < (value.size() - 1) / 8; ++w) {
     uint64_t x = 0;
-    for (size_t i = 0; i < 8; ++i) x |= uint64_t(static_cast<unsigned char>(value[8 * w + i])) << (8 * i);
+    for (size_t i = 0; i < 8; ++i) x |= uint64_t(static_cast<unsigned char>(value[1 + 8 * w + i])) << (8 * i);
     out.push_back(x);
   }
   return true;

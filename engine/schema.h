@@ -48,9 +48,10 @@
 //                                     (Slots 1 and 2 held the edit time and the hash
 //                                     until schema 3; each slot costs every document.)
 //            6 word pairs             a Bloom filter of the pairs and triples of words at
-//                                     adjacent positions (pair_value()), 4 bits each, 8 to
-//                                     512 bytes: a phrase's candidates are checked against
-//                                     it before their positions are read. Absent on
+//                                     adjacent positions (pair_value()), 4 bits each, a
+//                                     byte naming its layout then 8 to 512 bytes: a phrase's
+//                                     candidates are checked against it before their
+//                                     positions are read. Absent on
 //                                     documents an older Lore wrote, which are then
 //                                     checked by their positions alone, as before: so
 //                                     schema 5 still.
@@ -222,10 +223,15 @@ uint64_t pair_hash(std::string_view a, std::string_view b);
 std::vector<uint64_t> phrase_pairs(const std::vector<std::string>& terms);
 /// The pairs and triples of a document's positional terms (replacing `out`).
 void document_pairs(const Xapian::Document& doc, std::vector<uint64_t>& out);
-/// The stored filter of `pairs` (8 bytes a word, little-endian).
+/// The first byte of a stored filter: its layout. A layout of another
+/// number (a later Lore's) is not read, and its documents are checked by
+/// their positions alone.
+inline constexpr char kPairFormat = 1;
+/// The stored filter of `pairs`: kPairFormat, then its words (8 bytes each,
+/// little-endian).
 std::string pair_value(const std::vector<uint64_t>& pairs);
 /// The words of a stored filter, appended to `out`; false (nothing
-/// appended) for a value that is not one.
+/// appended) for a value that is not one of kPairFormat.
 bool pair_words_of(std::string_view value, std::vector<uint64_t>& out);
 /// Whether the filter of `n_words` words at `words` may hold `pair`.
 bool may_hold(const uint64_t* words, size_t n_words, uint64_t pair);

@@ -206,9 +206,16 @@ TEST(Schema, word_pairs_read_from_the_text_are_those_of_the_positions_and_the_fi
       ++declined;
     }
     words.clear();
-    ASSERT_TRUE(pair_words_of(doc.get_value(field(Field::Pairs).slot), words)) << r.id;
+    const std::string value = doc.get_value(field(Field::Pairs).slot);
+    ASSERT_TRUE(pair_words_of(value, words)) << r.id;
     ASSERT_GE(words.size(), 1u);
     ASSERT_LE(words.size(), kMaxPairWords);
+    ASSERT_EQ(value.size(), 1 + 8 * words.size());
+    // A filter of another layout is not read.
+    std::vector<uint64_t> other;
+    EXPECT_FALSE(pair_words_of(std::string(1, static_cast<char>(kPairFormat + 1)) + value.substr(1), other));
+    EXPECT_FALSE(pair_words_of(value.substr(0, value.size() - 1), other));
+    EXPECT_TRUE(other.empty());
     for (uint64_t p : from_positions) ASSERT_TRUE(may_hold(words.data(), words.size(), p)) << r.id;
     held += from_positions.size();
     // Pairs it does not have: a filter of 4 bits a pair, two set, passes
