@@ -55,9 +55,7 @@ Xapian::Query access_filter(const Access& access) {
 // filtering (1.9 against 5.7 ms for a word in 81,000 messages).
 Xapian::Query restrict(const Xapian::Query& query, const Access& access, const FilterTerms& terms) {
   if (access.all) return query;
-  const std::string private_term = term(Field::Flag, "private");
-  std::optional<Xapian::Query> from_terms = terms ? terms(private_term) : std::nullopt;
-  Xapian::Query hidden = from_terms ? *from_terms : Xapian::Query(private_term);
+  Xapian::Query hidden = filter_query(term(Field::Flag, "private"), terms);
   if (!access.principals.empty()) {
     const std::vector<Xapian::Query> mine = principal_terms(access);
     hidden = Xapian::Query(Xapian::Query::OP_AND_NOT, hidden, Xapian::Query(Xapian::Query::OP_OR, mine.begin(), mine.end()));

@@ -430,9 +430,7 @@ class Parser {
 
   Node boolean(Field f, const std::string& value, const std::string& label, std::string group = {}) {
     Node n;
-    const std::string t = term(f, value);
-    std::optional<Xapian::Query> q = filter_terms_ ? filter_terms_(t) : std::nullopt;
-    n.query = q ? *q : Xapian::Query(t);
+    n.query = filter_query(term(f, value), filter_terms_);
     n.filter = true;
     n.tree = "(" + label + " " + quote(value) + ")";
     n.group = group.empty() ? label : group;

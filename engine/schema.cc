@@ -710,6 +710,12 @@ std::vector<Xapian::Query> date_pieces(std::optional<int64_t> lo, std::optional<
 
 }  // namespace
 
+Xapian::Query filter_query(const std::string& term, const FilterTerms& terms) {
+  if (terms)
+    if (std::optional<Xapian::Query> q = terms(term)) return *q;
+  return Xapian::Query(term);
+}
+
 Xapian::Query date_query(const Xapian::Database& db, std::optional<int64_t> lo, std::optional<int64_t> hi,
                          const DateFilter& dates) {
   const auto slot = field(Field::Date).slot;

@@ -297,6 +297,8 @@ std::string stored_hash(const Xapian::Document& doc);
 /// use the term itself. A searcher answers from a bitmap in memory
 /// (searcher.cc, TermBits).
 using FilterTerms = std::function<std::optional<Xapian::Query>(const std::string& term)>;
+/// The query of filter term `term`: what `terms` gives for it, else the term.
+Xapian::Query filter_query(const std::string& term, const FilterTerms& terms);
 /// The same for the documents dated from `lo` to `hi` (seconds, both
 /// included; either open).
 using DateFilter = std::function<std::optional<Xapian::Query>(std::optional<int64_t> lo, std::optional<int64_t> hi)>;

@@ -971,12 +971,14 @@ SearchResult Searcher::search(const SearchRequest& req) {
       };
       QueryParser qp(db_, now, filter_terms(db_), date_filter());
       ParsedQuery parsed = qp.parse(req.query, true);
-      // A phrase of common words is first checked against the word pairs in
-      // memory (PairFilter).
-      auto pair_filters = [&](const Xapian::Query& query, const Xapian::Database& db) {
+      // The query searched through handle `db`: the parsed one restricted to
+      // what the caller may see, and a phrase of common words first checked
+      // against the word pairs in memory (PairFilter).
+      auto searched = [&](const Xapian::Database& db, const Xapian::Query& parsed_query) {
+        Xapian::Query query = restrict(parsed_query, req.access, filter_terms(db));
         return table && pairs_from_ != UINT64_MAX ? with_pair_filters(query, db, *table, pairs_from_) : query;
       };
-      Xapian::Query q = pair_filters(restrict(parsed.query, req.access, filter_terms(db_)), db_);
+      Xapian::Query q = searched(db_, parsed.query);
       const auto date_slot = field(Field::Date).slot;
       // How a match is run, on this thread's database or the twin's.
       auto configure = [&](Xapian::Enquire& e, const Xapian::Query& query) {
@@ -1051,10 +1053,8 @@ SearchResult Searcher::search(const SearchRequest& req) {
         const Xapian::docid mid = last_id / 2;
         side_by_side([&] { run(db_, q, Xapian::docid(1), mid); },
                      [&] {
-                       const Xapian::Query mine = pair_filters(
-                           restrict(QueryParser(*twin_, now, filter_terms(*twin_), date_filter()).parse(req.query).query,
-                                    req.access, filter_terms(*twin_)),
-                           *twin_);
+                       const Xapian::Query mine = searched(
+                           *twin_, QueryParser(*twin_, now, filter_terms(*twin_), date_filter()).parse(req.query).query);
                        run(*twin_, mine, mid + 1, last_id);
                      });
         return mid;
