@@ -801,18 +801,13 @@ std::optional<std::vector<std::string>> side_by_side_terms(const Xapian::Query& 
 // `q` with `filter_of(terms)` ANDed with each phrase that every match must
 // hold (reached from the top through AND, FILTER and the left side of
 // AND_NOT and AND_MAYBE: a phrase under an OR rules nothing out) and for
-// which it gives one. The filter is put next to the phrase itself: Xapian
-// checks a phrase's positions after every other part of the AND it is in,
-// but an AND_MAYBE (the query parser's title boost) makes a match of its
-// own, outside the AND of the filters above it. `changed_out`, when given,
-// is set if the query was changed.
-Xapian::Query with_phrase_filters(
-    const Xapian::Query& q, const std::function<std::optional<Xapian::Query>(const std::vector<std::string>&)>& filter_of,
-    bool* changed_out = nullptr) {
-  auto changed_to = [&](Xapian::Query with) {
-    if (changed_out) *changed_out = true;
-    return with;
-  };
+// which it gives one; nothing when there is no such phrase. The filter is
+// put next to the phrase itself: Xapian checks a phrase's positions after
+// every other part of the AND it is in, but an AND_MAYBE (the query
+// parser's title boost) makes a match of its own, outside the AND of the
+// filters above it.
+std::optional<Xapian::Query> with_phrase_filters(
+    const Xapian::Query& q, const std::function<std::optional<Xapian::Query>(const std::vector<std::string>&)>& filter_of) {
   const auto op = q.get_type();
   const size_t n = q.get_num_subqueries();
   switch (op) {
@@ -826,19 +821,19 @@ Xapian::Query with_phrase_filters(
       for (size_t i = 0; i < n; ++i) {
         subs.push_back(q.get_subquery(i));
         if (i >= required) continue;
-        bool sub_changed = false;
-        Xapian::Query with = with_phrase_filters(subs.back(), filter_of, &sub_changed);
-        if (!sub_changed) continue;
-        subs.back() = with;
-        changed = true;
+        if (std::optional<Xapian::Query> with = with_phrase_filters(subs.back(), filter_of)) {
+          subs.back() = *with;
+          changed = true;
+        }
       }
-      return changed ? changed_to(Xapian::Query(op, subs.begin(), subs.end())) : q;
+      if (!changed) return std::nullopt;
+      return Xapian::Query(op, subs.begin(), subs.end());
     }
     case Xapian::Query::OP_PHRASE:
       if (const auto terms = side_by_side_terms(q))
-        if (auto filter = filter_of(*terms)) return changed_to(Xapian::Query(Xapian::Query::OP_FILTER, q, *filter));
-      return q;
-    default: return q;
+        if (auto filter = filter_of(*terms)) return Xapian::Query(Xapian::Query::OP_FILTER, q, *filter);
+      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
@@ -846,7 +841,7 @@ Xapian::Query with_phrase_filters(
 // documents hold checked first against the word pairs in memory
 // (PairFilter).
 Xapian::Query with_pair_filters(const Xapian::Query& q, const Xapian::Database& db, const DocTable& table, uint64_t from) {
-  return with_phrase_filters(q, [&](const std::vector<std::string>& terms) -> std::optional<Xapian::Query> {
+  const auto with = with_phrase_filters(q, [&](const std::vector<std::string>& terms) -> std::optional<Xapian::Query> {
     Xapian::doccount rarest = db.get_doccount();
     for (const auto& t : terms) rarest = std::min(rarest, db.get_termfreq(t));
     if (rarest == 0 || rarest < from) return std::nullopt;
@@ -855,6 +850,7 @@ Xapian::Query with_pair_filters(const Xapian::Query& q, const Xapian::Database& 
     const Xapian::doccount estimate = PairFilter::estimate(memory, pairs, db.get_doccount(), rarest + 1);
     return Xapian::Query((new PairFilter(&memory, std::move(pairs), estimate))->release());
   });
+  return with.value_or(q);
 }
 
 // Whether a match is long enough to gain from a second thread, which costs
