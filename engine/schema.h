@@ -51,10 +51,9 @@
 //                                     adjacent positions (pair_value()), 4 bits each, a
 //                                     byte naming its layout then 8 to 512 bytes: a phrase's
 //                                     candidates are checked against it before their
-//                                     positions are read. Absent on
-//                                     documents an older Lore wrote, which are then
-//                                     checked by their positions alone, as before: so
-//                                     schema 5 still.
+//                                     positions are read. Absent on documents an older
+//                                     Lore wrote, which are then checked by their
+//                                     positions alone, as before: so schema 5 still.
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
