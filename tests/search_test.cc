@@ -452,6 +452,17 @@ TEST(grouping_test, conversations_grouped_in_memory_are_those_xapian_collapses_w
   EXPECT_GE(replies_counted, 20u);  // conversations where more than one document matched
 }
 
+// The same hits in the same order, with the same scores and conversation
+// counts, in `a` as in `b` (the results of query `q` two ways).
+void expect_same_hits(const SearchResult& a, const SearchResult& b, const std::string& q) {
+  ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
+  for (size_t i = 0; i < a.hits.size(); ++i) {
+    EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
+    EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
+    EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
+  }
+}
+
 // A long intersection on a large index is matched in two halves on two
 // threads and the two tops merged (Searcher::Split; thresholds lowered here to
 // reach it on a small index): the hits, their order, scores and counts are
@@ -483,11 +494,8 @@ TEST(split_test, a_match_split_in_two_halves_gives_what_one_match_gives) {
             whole.search(req);
             halves.search(req);
             const SearchResult a = whole.search(req), b = halves.search(req);
-            ASSERT_EQ(a.hits.size(), b.hits.size()) << q << " " << offset;
+            ASSERT_NO_FATAL_FAILURE(expect_same_hits(a, b, std::string(q) + " offset " + std::to_string(offset)));
             for (size_t i = 0; i < a.hits.size(); ++i) {
-              EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " offset " << offset << " #" << i;
-              EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " " << b.hits[i].record.id;
-              EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " " << b.hits[i].record.id;
               EXPECT_EQ(a.hits[i].snippet, b.hits[i].snippet) << q << " " << b.hits[i].record.id;
               EXPECT_TRUE(access.may_see(b.hits[i].record)) << b.hits[i].record.id;
             }
@@ -637,17 +645,6 @@ TEST(facets_in_match_test, facets_counted_by_the_match_are_those_of_a_pass_of_th
     ++sampled;
   }
   EXPECT_GE(sampled, 4u);
-}
-
-// The same hits in the same order, with the same scores and conversation
-// counts, in `a` as in `b` (the results of query `q` two ways).
-void expect_same_hits(const SearchResult& a, const SearchResult& b, const std::string& q) {
-  ASSERT_EQ(a.hits.size(), b.hits.size()) << q;
-  for (size_t i = 0; i < a.hits.size(); ++i) {
-    EXPECT_EQ(a.hits[i].record.id, b.hits[i].record.id) << q << " #" << i;
-    EXPECT_DOUBLE_EQ(a.hits[i].score, b.hits[i].score) << q << " #" << i;
-    EXPECT_EQ(a.hits[i].thread_matches, b.hits[i].thread_matches) << q << " #" << i;
-  }
 }
 
 // From its second search on, a searcher answers filters' terms that many
