@@ -11,6 +11,7 @@
 #include "database.h"
 #include "errors.h"
 #include "side_by_side.h"
+#include "varint.h"
 
 namespace lore {
 
@@ -25,27 +26,6 @@ namespace {
 // bytes of uuid.
 constexpr std::string_view kGlassMagic("\x0f\x0dXapian Glass\x04\x6e", 16);
 constexpr size_t kUuidSize = 16;
-
-// Glass stores numbers seven bits a byte, low bits first, the top bit set on
-// every byte but the last.
-bool read_number(std::string_view& in, uint64_t& out) {
-  out = 0;
-  for (unsigned shift = 0; !in.empty() && shift < 64; shift += 7) {
-    const auto byte = static_cast<unsigned char>(in.front());
-    in.remove_prefix(1);
-    out |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if (!(byte & 0x80)) return true;
-  }
-  return false;
-}
-
-void write_number(std::string& out, uint64_t n) {
-  while (n >= 0x80) {
-    out += static_cast<char>((n & 0x7f) | 0x80);
-    n >>= 7;
-  }
-  out += static_cast<char>(n);
-}
 
 std::string version_path(const std::string& db) { return (fs::path(db) / "iamglass").string(); }
 
@@ -149,14 +129,14 @@ std::optional<GlassVersion> GlassVersion::parse(std::string_view bytes) {
   GlassVersion v;
   std::string_view in = bytes.substr(kGlassMagic.size() + kUuidSize);
   uint64_t revision = 0;
-  if (!read_number(in, revision)) return std::nullopt;
+  if (!read_varint(in, revision)) return std::nullopt;
   v.head_ = std::string(bytes.substr(0, bytes.size() - in.size()));
   for (auto& root : v.tables_) {
     const std::string_view start = in;
     uint64_t block = 0, flags = 0, free_list = 0;
-    if (!read_number(in, block) || !read_number(in, flags) || !read_number(in, root.entries) ||
-        !read_number(in, root.block_size_code) || !read_number(in, root.compress_min) ||
-        !read_number(in, free_list) || free_list > in.size())
+    if (!read_varint(in, block) || !read_varint(in, flags) || !read_varint(in, root.entries) ||
+        !read_varint(in, root.block_size_code) || !read_varint(in, root.compress_min) ||
+        !read_varint(in, free_list) || free_list > in.size())
       return std::nullopt;
     in.remove_prefix(free_list);
     root.bytes = std::string(start.substr(0, start.size() - in.size()));
@@ -167,7 +147,7 @@ std::optional<GlassVersion> GlassVersion::parse(std::string_view bytes) {
   // past it.
   for (int i = 0; i < 8; ++i) {
     uint64_t n = 0;
-    if (!read_number(in, n)) return std::nullopt;
+    if (!read_varint(in, n)) return std::nullopt;
     if (i == 1) v.gaps_ = n > 0;
   }
   if (!in.empty()) return std::nullopt;
@@ -184,12 +164,12 @@ void GlassVersion::set_empty(GlassTable t) {
   Root& root = tables_[index(t)];
   root.entries = 0;
   root.bytes.clear();
-  write_number(root.bytes, 0);  // root block
-  write_number(root.bytes, 3);  // level 0, written in order, no root block yet
-  write_number(root.bytes, 0);  // entries
-  write_number(root.bytes, root.block_size_code);
-  write_number(root.bytes, root.compress_min);
-  write_number(root.bytes, 0);  // an empty free list
+  append_varint(root.bytes, 0);  // root block
+  append_varint(root.bytes, 3);  // level 0, written in order, no root block yet
+  append_varint(root.bytes, 0);  // entries
+  append_varint(root.bytes, root.block_size_code);
+  append_varint(root.bytes, root.compress_min);
+  append_varint(root.bytes, 0);  // an empty free list
 }
 
 void compact_serially(const std::vector<std::string>& parts, const std::string& out, Xapian::Compactor& compactor) {
