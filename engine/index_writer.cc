@@ -9,7 +9,6 @@
 #include "database.h"
 #include "dates.h"
 #include "errors.h"
-#include "record_json.h"
 #include "schema.h"
 
 namespace lore {
@@ -72,12 +71,12 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
       ++pending_;
       return;
     }
-    // The JSON form is both what is hashed and the document's data: made once.
-    const std::string json = record_to_json(r, JsonForm::Compact);
+    // The stored form holds its hash and is the document's data: made once.
+    const std::string stored = stored_record(r);
     Xapian::Document old;
     if (exists) {
       old = db_.get_document(*p);
-      if (stored_hash(old) == content_hash(json)) {
+      if (stored_hash(old) == stored_hash(stored)) {
         outcome = Outcome::Unchanged;
         return;
       }
@@ -88,7 +87,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
       }
     }
     thread_local std::vector<std::string> words;
-    Xapian::Document doc = to_document(r, tg_, json, norm_, &words);
+    Xapian::Document doc = to_document(r, tg_, stored, norm_, &words);
     note_author(r);
     if (exists) remove_spelling(old);
     // Only public words reach the spelling table: suggestions must not

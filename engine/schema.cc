@@ -7,11 +7,9 @@
 #include <set>
 #include <unordered_map>
 
-#include <rapidjson/document.h>
-
 #include "dates.h"
 #include "errors.h"
-#include "record_json.h"
+#include "record_store.h"
 
 namespace lore {
 
@@ -436,8 +434,27 @@ bool may_hold(const uint64_t* words, size_t n_words, uint64_t pair) {
   return ((words[a / 64] >> (a % 64)) & (words[b / 64] >> (b % 64)) & 1) != 0;
 }
 
+namespace {
+// The byte a document's data starts with: which stored form follows.
+constexpr char kStoredFormat = '\x01';
+constexpr size_t kHashBytes = 8;
+}  // namespace
+
+std::string stored_record(const Record& r) {
+  std::string out(1 + kHashBytes, kStoredFormat);
+  append_stored_record(out, r);
+  uint64_t h = fnv1a(std::string_view(out).substr(1 + kHashBytes));
+  for (size_t i = 1; i <= kHashBytes; ++i, h >>= 8) out[i] = static_cast<char>(h & 0xff);
+  return out;
+}
+
+std::string_view stored_hash(std::string_view stored) {
+  if (stored.size() <= 1 + kHashBytes || stored.front() != kStoredFormat) return {};
+  return stored.substr(1, kHashBytes);
+}
+
 Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const LengthNorm& norm) {
-  return to_document(r, tg, record_to_json(r, JsonForm::Compact), norm);
+  return to_document(r, tg, stored_record(r), norm);
 }
 
 namespace {
@@ -516,7 +533,7 @@ std::optional<unsigned> short_document_scale(const Record& r, const std::string&
   return static_cast<unsigned>(scale);
 }
 
-Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
+Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, const std::string& stored,
                                 const LengthNorm& norm, std::vector<std::string>* words, bool shortcut) {
   Xapian::Document doc;
   tg.set_document(doc);
@@ -594,7 +611,7 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   doc.add_value(field(Field::Thread).slot, thread);
   doc.add_value(field(Field::Facets).slot, facet_value(r));
-  doc.add_value(field(Field::Record).slot, content_hash(json) + json);
+  doc.set_data(stored);
   // Most texts are plain ASCII words, whose pairs are read from the text
   // (1.0 us a Slack message, where walking the document's positions takes 4).
   thread_local std::vector<uint64_t> pairs;
@@ -605,13 +622,13 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
 
 }  // namespace
 
-Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& json,
+Xapian::Document to_document(const Record& r, Xapian::TermGenerator& tg, const std::string& stored,
                              const LengthNorm& norm, std::vector<std::string>* words) {
-  return build_document(r, tg, json, norm, words, true);
+  return build_document(r, tg, stored, norm, words, true);
 }
 
 Xapian::Document detail::to_document_the_long_way(const Record& r, Xapian::TermGenerator& tg, const LengthNorm& norm) {
-  return build_document(r, tg, record_to_json(r, JsonForm::Compact), norm, nullptr, false);
+  return build_document(r, tg, stored_record(r), norm, nullptr, false);
 }
 
 namespace {
@@ -755,20 +772,12 @@ Xapian::Query thread_query(std::string_view thread) {
                        Xapian::Query(term(Field::Thread, thread)));
 }
 
-namespace {
-constexpr size_t kHashSize = 16;  // content_hash()'s hex digits
-}  // namespace
-
-std::string stored_hash(const Xapian::Document& doc) {
-  return doc.get_value(field(Field::Record).slot).substr(0, kHashSize);
-}
+std::string stored_hash(const Xapian::Document& doc) { return std::string(stored_hash(doc.get_data())); }
 
 Record from_document(const Xapian::Document& doc) {
-  std::string data = doc.get_value(field(Field::Record).slot);
-  rapidjson::Document json;
-  if (data.size() >= kHashSize) json.Parse(data.data() + kHashSize, data.size() - kHashSize);
+  const std::string data = doc.get_data();
   Record r;
-  if (json.HasParseError() || !record_from_json(json, r).empty())
+  if (stored_hash(data).empty() || !read_stored_record(std::string_view(data).substr(1 + kHashBytes), r))
     throw Error(Error::Code::DatabaseCorrupt, "a stored document cannot be read back",
                 "re-import the sources into a new database");
   return r;

@@ -3,7 +3,7 @@
 // help are all driven by. Nothing else in Lore spells a term prefix or a value
 // slot.
 //
-// Here is the current schema (version 5). Every document, whatever its kind:
+// Here is the current schema (version 6). Every document, whatever its kind:
 //
 //   terms    Q<id>                    unique id (hashed past 245 bytes, see term())
 //            XTH:<thread id>          the conversation it answers: only on documents
@@ -37,29 +37,32 @@
 //                                     value so that counting them reads one slot:
 //                                     joined by kFacetSep, tags among themselves by
 //                                     kTagSep ("slack\x1freply\x1fops\x1fAlice Ng\x1f\x1f2021")
-//            5 record                 16 hex digits of FNV-1a 64 over the record's JSON
-//                                     (the content hash that lets an unchanged record be
-//                                     skipped), then the record as one JSON object
-//                                     (record_json.h), so that --show and --export give
-//                                     back exactly what was imported. A value rather than
-//                                     the document data: Xapian deflates every document
-//                                     data on write, which cost an import about a seventh
-//                                     of its time, and values are stored as they are.
-//                                     (Slots 1 and 2 held the edit time and the hash
-//                                     until schema 3; each slot costs every document.)
+//            (Slots 1 and 2 held the edit time and the hash until schema 3, slot 5
+//            the stored record until schema 6; each slot costs every document.)
 //            6 word pairs             a Bloom filter of the pairs and triples of words at
 //                                     adjacent positions (pair_value()), 4 bits each, a
 //                                     byte naming its layout then 8 to 512 bytes: a phrase's
 //                                     candidates are checked against it before their
 //                                     positions are read. Absent on documents an older
 //                                     Lore wrote, which are then checked by their
-//                                     positions alone, as before: so schema 5 still.
+//                                     positions alone, as before (added within schema 5).
+//   data                              the record (stored_record()): a byte naming the form,
+//                                     the content hash (FNV-1a 64 over the rest: an
+//                                     unchanged record is skipped), then the record's
+//                                     fields (record_store.h), so that --show and
+//                                     --export give back exactly what was imported. Until
+//                                     schema 6 it was its JSON form, after 16 hex digits
+//                                     of hash, in value slot 5: 540 bytes a generated
+//                                     Slack message on average where this form takes 386,
+//                                     in the postlist table beside the postings. (Xapian
+//                                     deflates document data; lore-index has it stored
+//                                     as it is, see indexer/plain_termlists.cc.)
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
 // space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
 // 2021-03-04T05:06:07Z, text "ship it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0,
 // XSRC:slack, XK:reply, XIN:ops, XIN:c1, XA:slack:u1, XIS:reply, XIS:thread,
-// XPUBLIC, XY:2021, XYM:2021-03, ship, Zship, it, and values 0, 3, 4, 5. Its root, slack:C1/1.0, has no XTH
+// XPUBLIC, XY:2021, XYM:2021-03, ship, Zship, it, values 0, 3, 4, 6 and its data. Its root, slack:C1/1.0, has no XTH
 // term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
 //
 // Metadata: lore:schema (the version), lore:last_import, and the author
@@ -88,7 +91,7 @@
 namespace lore {
 
 /// The schema version stored in the database metadata under kSchemaKey.
-inline constexpr std::string_view kSchemaVersion = "5";
+inline constexpr std::string_view kSchemaVersion = "6";
 inline constexpr std::string_view kSchemaKey = "lore:schema";
 inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
@@ -139,7 +142,7 @@ inline constexpr FieldInfo kFields[] = {
   {Field::Year,    "year",     {},                   "XY:",     kNoSlot, "year",   kInternal, "year of the date: facets, date ranges",    ""},
   {Field::Month,   "month",    {},                   "XYM:",    kNoSlot, "",       kInternal, "month of the date (YYYY-MM): date ranges", ""},
   {Field::Facets,  "facets",   {},                   "",        4,       "",       kInternal, "the facet values, packed (see facet_value)", ""},
-  {Field::Record,  "record",   {},                   "",        5,       "",       kInternal, "content hash, then the record as JSON",    ""},
+  {Field::Record,  "record",   {},                   "",        kNoSlot, "",       kInternal, "content hash, then the record (the document's data)", ""},
   {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
   {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, "",       kInternal, "visible to everyone",                      ""},
   {Field::Text,    "text",     {},                   "",        kNoSlot, "",       kFreeText, "free text: words, \"phrases\", wild*",      "deploy freeze"},
@@ -265,12 +268,12 @@ inline constexpr double kWdfScale = 32;
 /// Builds the Xapian document for a record (terms, values, data), using
 /// `tg` (set up with the English stemmer) for free text.
 Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const LengthNorm& norm = {});
-/// The same, given the record's JSON form (record_to_json) when the caller
-/// already has it, so that it is not computed twice. With `words`, also
+/// The same, given the record's stored form (stored_record()) when the
+/// caller already has it, so that it is not computed twice. With `words`, also
 /// lists the document's free-text terms (those with a frequency, stemmed
 /// ones too): the writer's spelling table needs them, and the document's
 /// terms are walked once.
-Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& json,
+Xapian::Document to_document(const Record& record, Xapian::TermGenerator& tg, const std::string& stored,
                              const LengthNorm& norm = {}, std::vector<std::string>* words = nullptr);
 
 namespace detail {
@@ -286,10 +289,19 @@ Xapian::Document to_document_the_long_way(const Record& record, Xapian::TermGene
 bool ascii_pairs(const Record& record, std::vector<uint64_t>& out);
 }  // namespace detail
 
-/// The record stored in a document (value slot 5).
+/// What a document's data holds: a byte naming the form, the content hash
+/// (fnv1a() of the rest, 8 bytes, low first), then the record as
+/// append_stored_record() writes it (record_store.h).
+std::string stored_record(const Record& record);
+
+/// The content hash of a stored record (stored_record()); empty when
+/// `stored` is not one.
+std::string_view stored_hash(std::string_view stored);
+
+/// The record stored in a document (its data).
 Record from_document(const Xapian::Document& doc);
 
-/// The content hash stored with a document's record (value slot 5).
+/// The content hash stored with a document's record.
 std::string stored_hash(const Xapian::Document& doc);
 
 /// The query of a filter's term (no weight); or nothing, to let the caller

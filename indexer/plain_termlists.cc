@@ -1,4 +1,4 @@
-// Term lists stored uncompressed.
+// Term lists (and document data) stored uncompressed.
 //
 // Xapian's glass backend passes every document's term list through zlib
 // (deflate, default level) as the document is added; Xapian 1.4 has no
@@ -7,8 +7,10 @@
 // smaller: a twelfth of the database. Xapian keeps any tag that deflate does
 // not shrink as it is, so lore-index asks zlib for level 0 (stored blocks,
 // which never shrink anything) and Xapian stores term lists plain. The
-// result is an ordinary glass database: every reader, and a later writer
-// that does compress, handles both forms side by side.
+// same goes for each document's data, where Lore keeps the stored record
+// (schema 6): deflating it cost an import about a seventh of its time when
+// it was JSON. The result is an ordinary glass database: every reader, and
+// a later writer that does compress, handles both forms side by side.
 //
 // Linked into lore-index only, where it takes the place of zlib's
 // deflateInit2_ for the whole program (the dynamic linker resolves a

@@ -521,9 +521,9 @@ TEST(schema_test, prefixes_and_slots_are_unique_and_names_resolve) {
 }
 
 // Schema 3: a root has no XTH: term (thread_query() finds it by its id), an
-// answer has one; the record is value 5, after its content hash, and the
-// document data is left empty.
-TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
+// answer has one. Schema 6: the record is the document data (stored_record():
+// a byte naming the form, its 8-byte content hash, the fields), no value.
+TEST(schema_test, roots_have_no_thread_term_and_the_record_is_the_data) {
   Xapian::TermGenerator tg;
   tg.set_stemmer(default_stemmer());
   Record root = test::make_record("slack:C1/1.0", "slack", "message", 1614834367, "ship it");
@@ -539,11 +539,24 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
   EXPECT_EQ(terms(a).count("XTH:slack:C1/1.0"), 1u);
   EXPECT_EQ(r.get_value(field(Field::Thread).slot), "slack:C1/1.0");
   EXPECT_EQ(a.get_value(field(Field::Thread).slot), "slack:C1/1.0");
-  EXPECT_EQ(r.get_data(), "");
-  const std::string json = record_to_json(root, JsonForm::Compact);
-  EXPECT_EQ(r.get_value(field(Field::Record).slot), content_hash(json) + json);
-  EXPECT_EQ(stored_hash(r), content_hash(json));
-  EXPECT_EQ(record_to_json(from_document(r), JsonForm::Compact), json);
+  EXPECT_EQ(field(Field::Record).slot, kNoSlot);
+  EXPECT_EQ(r.get_value(5), "");  // where schema 5 kept the record as JSON
+  const std::string stored = stored_record(root);
+  EXPECT_EQ(r.get_data(), stored);
+  EXPECT_EQ(stored.front(), '\x01');
+  ASSERT_EQ(stored_hash(r).size(), 8u);
+  EXPECT_EQ(stored_hash(r), stored.substr(1, 8));
+  EXPECT_NE(stored_hash(r), stored_hash(a));
+  EXPECT_EQ(record_to_json(from_document(r), JsonForm::Compact), record_to_json(root, JsonForm::Compact));
+  EXPECT_EQ(record_to_json(from_document(a), JsonForm::Compact), record_to_json(reply, JsonForm::Compact));
+  // A root's thread given as its own id is stored as none: the same record.
+  Record own = root;
+  own.thread = root.id;
+  EXPECT_EQ(stored_record(own), stored);
+  // The hash covers every field: an edit changes it.
+  Record edited = root;
+  edited.text = "ship it!";
+  EXPECT_NE(stored_hash(stored_record(edited)), stored_hash(stored));
   EXPECT_EQ(thread_query(root.id).get_description(), "Query((Qslack:C1/1.0 OR XTH:slack:C1/1.0))");
 
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
@@ -556,9 +569,76 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_a_value) {
   EXPECT_EQ(terms(r).count("XIS:thread"), 0u);
   root.answered = true;
   EXPECT_EQ(terms(to_document(root, tg)).count("XIS:thread"), 1u);
-  Xapian::Document damaged;
-  damaged.add_value(field(Field::Record).slot, "0123");
-  EXPECT_THROW(from_document(damaged), Error);
+  // Data that is not a stored record of this form is an error, not a record:
+  // schema 5's JSON, another form's byte, cut short anywhere, a byte too many.
+  for (const std::string& bad :
+       {std::string("0123"), std::string(), "0123456789abcdef" + record_to_json(reply, JsonForm::Compact),
+        '\x02' + stored.substr(1), stored + '\0', stored.substr(0, stored.size() - 1), stored.substr(0, 12)}) {
+    Xapian::Document damaged;
+    damaged.set_data(bad);
+    EXPECT_THROW(from_document(damaged), Error) << bad.size();
+    EXPECT_EQ(stored_hash(damaged), bad.size() > 9 && bad.front() == '\x01' ? bad.substr(1, 8) : "");
+  }
+  for (size_t cut = 0; cut < stored.size(); ++cut) {
+    Xapian::Document damaged;
+    damaged.set_data(stored.substr(0, cut));
+    EXPECT_THROW(from_document(damaged), Error) << cut;
+  }
+}
+
+// Every field of every record the readers make of the real exports comes
+// back from the stored form as it went in, and the stored form is smaller
+// than the JSON it replaced (schema 5 stored that, 16 hex digits before it).
+TEST(schema_test, the_stored_form_gives_back_every_record_of_the_real_exports) {
+  std::vector<Record> records;
+  for (const char* rel : {"slack/julialang-slack-history", "slack/houstondatavis-slack-export",
+                          "slack/slack-export-viewer/tests/testarchive.zip", "github-migration/milahu-nixpkgs-github-data",
+                          "wxr/wptrt-theme-unit-test/themeunittestdata.wordpress.xml",
+                          "wxr/wordpress-importer/phpunit/data/wxr-utf-8-challenges.xml", "wp-rest-json/tuqulore-design-lab"}) {
+    test::CollectingSink sink;
+    const auto path = test::realdata(rel);
+    reader_for(path, "")->read(path, ReaderOptions{}, sink);
+    ASSERT_FALSE(sink.records.empty()) << rel;
+    records.insert(records.end(), sink.records.begin(), sink.records.end());
+  }
+  // Fields the real exports leave empty, flags, and dates before 1970.
+  Record full = test::make_record("jsonl:x/1", "jsonl", "issue", -86400 * 365, "text\nwith \"quotes\" and \x01");
+  full.space = "acme/api";
+  full.thread = "jsonl:x/0";
+  full.parent = "jsonl:x/0";
+  full.title = "Title";
+  full.author = "Ada L";
+  full.author_id = "U1";
+  full.updated = 1700000000;
+  full.url = "https://example.com/x/1";
+  full.tags = {"a", "", "c"};
+  full.state = "open";
+  full.principals = {"slack:C9", "github:acme/api"};
+  full.has = {"link", "code"};
+  full.mentions = {"@bob"};
+  full.author_aliases = {"ada", "Ada Lovelace"};
+  full.space_aliases = {"api"};
+  full.bot = full.edited = full.deleted = true;
+  records.push_back(full);
+  size_t stored_bytes = 0, json_bytes = 0, slack_stored = 0, slack_json = 0;
+  for (auto& r : records) {
+    r.finish();
+    const std::string stored = stored_record(r);
+    Xapian::Document doc;
+    doc.set_data(stored);
+    const Record back = from_document(doc);
+    ASSERT_EQ(record_to_json(back, JsonForm::Full), record_to_json(r, JsonForm::Full)) << r.id;
+    EXPECT_EQ(back.bot, r.bot) << r.id;
+    EXPECT_EQ(back.date, r.date) << r.id;
+    const size_t json = 16 + record_to_json(r, JsonForm::Compact).size();
+    stored_bytes += stored.size();
+    json_bytes += json;
+    if (r.source == "slack") slack_stored += stored.size(), slack_json += json;
+  }
+  EXPECT_TRUE(from_document([&] { Xapian::Document d; d.set_data(stored_record(full)); return d; }()).deleted);
+  EXPECT_GT(records.size(), 1000u);
+  EXPECT_LT(stored_bytes, json_bytes * 8 / 10) << stored_bytes << " against " << json_bytes;
+  EXPECT_LT(slack_stored, slack_json * 7 / 10) << slack_stored << " against " << slack_json;
 }
 
 // BM25's length normalisation is stored in the wdfs (LengthNorm): a word once

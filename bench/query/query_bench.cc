@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "record_json.h"
 #include "schema.h"
 #include "searcher.h"
 
@@ -66,7 +67,9 @@ std::vector<Query> make_queries(const std::string& db_path, size_t n, uint64_t s
       case 5: text = a + " " + b + " " + c; break;
       case 6: {  // a phrase of two or three words from a stored text
         Xapian::Document d = db.get_document(1 + rng() % last);
-        std::string data = d.get_value(lore::field(lore::Field::Record).slot);
+        // The record's JSON, read as it was when the record was stored so
+        // (schema 5): the same phrases as in the runs before.
+        std::string data = lore::record_to_json(lore::from_document(d), lore::JsonForm::Compact);
         size_t at = data.find("\"text\":\"");
         std::vector<std::string> ws;
         std::string cur;

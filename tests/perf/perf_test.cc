@@ -472,6 +472,8 @@ void expect_identical(const fs::path& a, const fs::path& b) {
   for (Xapian::docid d : ids) {
     Xapian::Document x = da.get_document(d), y = db.get_document(d);
     for (Xapian::valueno v = 0; v < 10; ++v) ASSERT_EQ(x.get_value(v), y.get_value(v)) << d << " slot " << v;
+    ASSERT_EQ(x.get_data(), y.get_data()) << d;
+    ASSERT_EQ(from_document(x).id, from_document(y).id) << d;
     ASSERT_EQ(da.get_doclength(d), db.get_doclength(d)) << d;
   }
   std::vector<std::string> ka(da.metadata_keys_begin(), da.metadata_keys_end()),
