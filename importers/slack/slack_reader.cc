@@ -140,12 +140,16 @@ class SlackReader : public Reader {
                                                      std::to_string(options.limits.max_entry_bytes));
     };
 
+    // The users and conversations, read before any message (an export
+    // lists them first: the pass ends there).
+    std::vector<std::string> metadata;
+    for (const auto& name : names)
+      if (name.size() > root.size() && name.compare(0, root.size(), root) == 0 &&
+          name.find('/', root.size()) == std::string::npos && is_metadata(base_name(name)))
+        metadata.push_back(name);
     SlackDirectory dir;
-    tree->each(
-        [&](std::string_view name) {
-          return name.size() > root.size() && name.substr(0, root.size()) == root &&
-                 name.find('/', root.size()) == std::string_view::npos && is_metadata(base_name(name));
-        },
+    tree->each_named(
+        metadata,
         [&](const std::string& name, std::string&& content) {
           if (content.find_first_not_of(" \t\r\n") == std::string::npos) return;  // empty file: nothing listed
           Position where = slack::at_file(tree->display(name));

@@ -16,6 +16,7 @@
 #include "record_json.h"
 #include "test_archive.h"
 #include "test_util.h"
+#include "tree.h"
 
 namespace fs = std::filesystem;
 
@@ -454,6 +455,77 @@ TEST(slack_reader_test, refused_entries_are_rejected) {
   EXPECT_EQ(whole.records.size(), 15u);
   EXPECT_LT(climbed.records.size(), whole.records.size());
   EXPECT_GT(climbed.records.size(), 0u);
+}
+
+// An archive's metadata is read by name: the pass ends once the files named
+// are read (here before a damaged entry that a whole pass stops at), reads a
+// name the archive holds twice twice, and leaves refusals to the listing.
+// The listing is made once for every tree of the same unchanged file, and
+// made again when the file changes.
+TEST(slack_reader_test, an_archive_is_listed_once_and_its_metadata_read_by_name) {
+  TempDir tmp;
+  const std::string users = read_file(kSlackdump / "source_export_dir" / "users.json"),
+                    channels = read_file(kSlackdump / "source_export_dir" / "channels.json"),
+                    day = read_file(kSlackdump / "source_export_dir" / "B75B4C7" / "2025-01-10.json");
+  const fs::path zip = tmp.path / "export.zip", cut = tmp.path / "cut.zip";
+  std::vector<std::pair<std::string, std::string>> entries = {
+      {"users.json", users}, {"../evil.json", "[]"}, {"channels.json", channels}, {"channels.json", "[]"}};
+  for (int i = 0; i < 40; ++i) entries.emplace_back("B75B4C7/2025-01-" + std::to_string(10 + i % 19) + ".json", day);
+  test::pack_entries(zip, test::Packing::Zip, entries);
+  // Cut inside the entries after the metadata: no central directory, a last
+  // entry short of its data.
+  const std::string whole = read_file(zip);
+  write_file(cut, whole.substr(0, whole.size() / 2));
+
+  auto damaged = Tree::open(cut, Limits{});
+  ASSERT_TRUE(damaged);
+  std::vector<std::pair<std::string, size_t>> read;
+  damaged->each_named({"channels.json", "users.json", "channels.json"},
+                      [&](const std::string& name, std::string&& content) { read.emplace_back(name, content.size()); });
+  const std::vector<std::pair<std::string, size_t>> expected = {
+      {"users.json", users.size()}, {"channels.json", channels.size()}, {"channels.json", 2}};
+  EXPECT_EQ(read, expected);
+  EXPECT_TRUE(damaged->refused().empty());  // "../evil.json" is the listing's to refuse
+  EXPECT_THROW(Tree::open(cut, Limits{})->each([](std::string_view) { return true; },
+                                                [](const std::string&, std::string&&) {}),
+               Error);
+  // A name the archive lacks: the pass goes on to the end, and meets the
+  // damage after reading the others.
+  read.clear();
+  try {
+    Tree::open(cut, Limits{})->each_named({"users.json", "not-there.json"}, [&](const std::string& name, std::string&& content) {
+      read.emplace_back(name, content.size());
+    });
+    ADD_FAILURE() << "a pass for a name the archive lacks reads to the damage";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("archive is damaged after"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read.size(), 1u);
+
+  // Listed once for every tree of the file: the same names and refusals.
+  auto first = Tree::open(zip, Limits{}), second = Tree::open(zip, Limits{});
+  const auto names = first->names();
+  EXPECT_EQ(names.size(), 43u);
+  EXPECT_EQ(second->names(), names);
+  ASSERT_EQ(second->refused().size(), 1u);
+  EXPECT_EQ(second->refused(), first->refused());
+  EXPECT_EQ(second->refused()[0].first, "../evil.json");
+  // A file that changed is listed again.
+  entries.emplace_back("B75B4C7/2025-02-01.json", day);
+  test::pack_entries(zip, test::Packing::Zip, entries);
+  const auto again = Tree::open(zip, Limits{})->names();
+  EXPECT_EQ(again.size(), 44u);
+  EXPECT_EQ(again.back(), "B75B4C7/2025-02-01.json");
+  // The reader imports the export read this way: every day file, each copy.
+  write_file(tmp.path / "one" / "users.json", users);
+  write_file(tmp.path / "one" / "channels.json", channels);
+  write_file(tmp.path / "one" / "B75B4C7" / "2025-01-10.json", day);
+  const size_t per_day = import(tmp.path / "one").records.size();
+  ASSERT_GT(per_day, 0u);
+  const auto sink = import(zip);
+  ASSERT_EQ(sink.rejects.size(), 1u);
+  EXPECT_EQ(sink.rejects[0].second, "name is absolute or climbs out with '..'");
+  EXPECT_EQ(sink.records.size(), 41 * per_day);
 }
 
 // A message whose text is empty is rendered from its Block Kit blocks
