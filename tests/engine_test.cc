@@ -586,6 +586,34 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_the_data) {
   }
 }
 
+// A record with every field set: its JSON and stored forms must carry each.
+Record record_with_every_field() {
+  Record r;
+  r.id = "github:o/r#1/comment/2";
+  r.source = "github";
+  r.kind = "issue_comment";
+  r.space = "o/r";
+  r.thread = "github:o/r#1";
+  r.parent = "github:o/r#1";
+  r.title = "Re: the bug";
+  r.author = "ana";
+  r.author_id = "42";
+  r.date = 1614834367;
+  r.updated = 1614834400;
+  r.url = "https://github.com/o/r/issues/1#issuecomment-2";
+  r.tags = {"bug"};
+  r.state = "open";
+  r.text = "line one\nline \"two\"";
+  r.principals = {"github:o/r"};
+  r.has = {"link"};
+  r.mentions = {"bo"};
+  r.author_aliases = {"Ana B"};
+  r.space_aliases = {"r"};
+  r.bot = true;
+  r.edited = true;
+  return r;
+}
+
 // Every field of every record the readers make of the real exports comes
 // back from the stored form as it went in, and the stored form is smaller
 // than the JSON it replaced (schema 5 stored that, 16 hex digits before it).
@@ -601,24 +629,13 @@ TEST(schema_test, the_stored_form_gives_back_every_record_of_the_real_exports) {
     ASSERT_FALSE(sink.records.empty()) << rel;
     records.insert(records.end(), sink.records.begin(), sink.records.end());
   }
-  // Fields the real exports leave empty, flags, and dates before 1970.
-  Record full = test::make_record("jsonl:x/1", "jsonl", "issue", -86400 * 365, "text\nwith \"quotes\" and \x01");
-  full.space = "acme/api";
-  full.thread = "jsonl:x/0";
-  full.parent = "jsonl:x/0";
-  full.title = "Title";
-  full.author = "Ada L";
-  full.author_id = "U1";
-  full.updated = 1700000000;
-  full.url = "https://example.com/x/1";
-  full.tags = {"a", "", "c"};
-  full.state = "open";
-  full.principals = {"slack:C9", "github:acme/api"};
-  full.has = {"link", "code"};
-  full.mentions = {"@bob"};
-  full.author_aliases = {"ada", "Ada Lovelace"};
-  full.space_aliases = {"api"};
-  full.bot = full.edited = full.deleted = true;
+  // Fields the real exports leave empty, flags, an empty tag, a control
+  // character, and dates before 1970.
+  Record full = record_with_every_field();
+  full.date = -86400 * 365;
+  full.tags.push_back("");
+  full.text += "\x01";
+  full.deleted = true;
   records.push_back(full);
   size_t stored_bytes = 0, json_bytes = 0, slack_stored = 0, slack_json = 0;
   for (auto& r : records) {
@@ -757,28 +774,7 @@ TEST(schema_test, long_terms_are_hashed_within_the_limit) {
 }
 
 TEST(record_json_test, round_trips_every_field) {
-  Record r;
-  r.id = "github:o/r#1/comment/2";
-  r.source = "github";
-  r.kind = "issue_comment";
-  r.space = "o/r";
-  r.thread = "github:o/r#1";
-  r.parent = "github:o/r#1";
-  r.title = "";
-  r.author = "ana";
-  r.author_id = "42";
-  r.date = 1614834367;
-  r.updated = 1614834400;
-  r.url = "https://github.com/o/r/issues/1#issuecomment-2";
-  r.tags = {"bug"};
-  r.state = "open";
-  r.text = "line one\nline \"two\"";
-  r.principals = {"github:o/r"};
-  r.has = {"link"};
-  r.mentions = {"bo"};
-  r.author_aliases = {"Ana B"};
-  r.bot = true;
-  r.edited = true;
+  const Record r = record_with_every_field();
   std::string json = record_to_json(r);
   rapidjson::Document d;
   d.Parse(json.c_str());
