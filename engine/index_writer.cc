@@ -89,6 +89,7 @@ IndexWriter::Outcome IndexWriter::write(const Record& r, bool fresh) {
     thread_local std::vector<std::string> words;
     Xapian::Document doc = to_document(r, tg_, stored, norm_, &words);
     note_author(r);
+    note_space(r);
     if (exists) remove_spelling(old);
     // Only public words reach the spelling table: suggestions must not
     // reveal what a restricted document says.
@@ -124,13 +125,27 @@ void IndexWriter::note_author(const Record& r) {
   for (const auto& a : r.author_aliases) (seen += '\x1f') += a;
   if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
   if (!who_seen_.insert(std::move(seen)).second) return;
-  for (auto& w : author_words(r)) who_pending_[std::move(w)].insert(key);
+  for (const auto& w : author_words(r)) who_pending_[std::string(kWhoKey) + w].insert(key);
+  if (scratch_ && who_pending_.size() >= kMaxHeldWho) flush_who();
+}
+
+// The space directory (schema.h) the same way: each space and its other
+// names once a run.
+void IndexWriter::note_space(const Record& r) {
+  std::vector<std::string> aliases = space_aliases(r);
+  if (aliases.empty()) return;
+  std::string seen = "\x1e" + r.space;  // no author key starts so
+  for (const auto& a : aliases) (seen += '\x1f') += a;
+  if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
+  if (!who_seen_.insert(std::move(seen)).second) return;
+  const std::string space = lowercase(r.space);
+  for (const auto& a : aliases)
+    if (a.size() <= kMaxWhoWord) who_pending_[std::string(kInKey) + a].insert(space);
   if (scratch_ && who_pending_.size() >= kMaxHeldWho) flush_who();
 }
 
 void IndexWriter::flush_who() {
-  for (const auto& [word, keys] : who_pending_) {
-    const std::string mkey = std::string(kWhoKey) + word;
+  for (const auto& [mkey, keys] : who_pending_) {
     const std::string stored = db_.get_metadata(mkey);
     std::string add;
     for (const auto& k : keys) (add += k) += '\n';
@@ -156,10 +171,10 @@ bool spelling_word(const std::string& word) {
 }  // namespace
 
 void IndexWriter::remove_spelling(const Xapian::Document& doc) {
-  const std::string pub(field(Field::Public).prefix);
+  const std::string restricted = term(Field::Flag, "private");
   auto t = doc.termlist_begin();
-  t.skip_to(pub);
-  if (t == doc.termlist_end() || *t != pub) return;
+  t.skip_to(restricted);
+  if (t != doc.termlist_end() && *t == restricted) return;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it)
     if (const std::string& word = *it; spelling_word(word)) --spelling_delta_[word];
   held_spelling_check();
@@ -364,7 +379,7 @@ class JoinMetadata : public Xapian::Compactor {
     std::string_view k = key;
     if (k.size() >= 2 && k[0] == '\0' && k[1] == '\xc0') k.remove_prefix(2);
     std::string out = tags[0];
-    const bool who = k.substr(0, kWhoKey.size()) == kWhoKey;
+    const bool who = k.starts_with(kWhoKey) || k.starts_with(kInKey);
     for (size_t i = 1; i < n; ++i) out = who ? merge_who(out, tags[i]) : std::max(out, tags[i]);
     return out;
   }

@@ -103,6 +103,7 @@ class IndexWriter {
   void held_spelling_check();
   void flush_spelling();
   void note_author(const Record& r);
+  void note_space(const Record& r);
   void flush_who();
 
   std::string path_;
@@ -114,9 +115,11 @@ class IndexWriter {
   uint32_t pending_ = 0;
   std::unordered_map<std::string, int64_t> spelling_delta_;  // word -> change not yet given to Xapian
   std::set<std::string> touched_threads_;
-  // Author directory entries not yet in the metadata: word -> author keys.
+  // Directory entries not yet in the metadata: key (author directory:
+  // lore:who:<word>, space directory: lore:in:<alias>) -> author keys or spaces.
   std::unordered_map<std::string, std::set<std::string>> who_pending_;
-  // Authors (key and names) already noted, so that each is worked out once.
+  // Authors (key and names) and spaces (and other names) already noted, so
+  // that each is worked out once.
   std::unordered_set<std::string> who_seen_;
 };
 

@@ -456,13 +456,7 @@ class Parser {
       std::vector<std::string> keys;
       bool first = true;
       for (const auto& w : who_words(v)) {
-        std::string listed = db_.get_metadata(std::string(kWhoKey) + w);
-        std::vector<std::string> these;
-        for (size_t at = 0; at < listed.size();) {
-          size_t nl = std::min(listed.find('\n', at), listed.size());
-          these.push_back(listed.substr(at, nl - at));
-          at = nl + 1;
-        }
+        std::vector<std::string> these = listed(std::string(kWhoKey) + w);
         if (first) {
           keys = std::move(these);
           first = false;
@@ -480,10 +474,15 @@ class Parser {
     if (name == "in" || name == "space") {
       if (!v.empty() && v.front() == '#') v.erase(0, 1);
       if (v.empty()) fail("in: needs a channel, repository or site", t.column);
-      return boolean(Field::Space, v, "in");
+      // The space of that name and those that go by it (the space directory).
+      std::vector<Xapian::Query> qs{filter_query(term(Field::Space, v), filter_terms_)};
+      if (const std::string name = lowercase(v); name.size() <= kMaxWhoWord)
+        for (const auto& space : listed(std::string(kInKey) + name))
+          if (space != name) qs.push_back(filter_query(term(Field::Space, space), filter_terms_));
+      return any_of(std::move(qs), "in", v, "in");
     }
-    if (name == "source") return boolean(Field::Source, v, "source");
-    if (name == "type" || name == "kind") return boolean(Field::Kind, canonical_kind(v), "type");
+    if (name == "source") return kinds_of(v, {}, "source", v, "source");
+    if (name == "type" || name == "kind") return kinds_of({}, canonical_kind(v), "type", canonical_kind(v), "type");
     if (name == "tag" || name == "label") return boolean(Field::Tag, v, "tag");
     if (name == "thread") return any_of({thread_query(v)}, "thread", v, "thread");
     if (name == "id") return boolean(Field::Id, v, "id");
@@ -526,14 +525,53 @@ class Parser {
       return boolean(Field::State, v, "state");
     std::string kind = canonical_kind(v);
     const auto& kinds = known_kinds();
-    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end() || qp_db_has(term(Field::Kind, kind)))
-      return boolean(Field::Kind, kind, "type");
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end() || !kind_terms_of({}, kind).empty())
+      return kinds_of({}, kind, "type", kind, "type");
     fail("unknown is: value \"" + value + "\"", col,
          "is: takes a kind (issue, pr, message, post, ...), a state (open, closed, merged, resolved, "
          "unresolved) or private, bot, edited, thread, reply");
   }
 
-  bool qp_db_has(const std::string& t) const { return db_has_(t); }
+  // A directory entry's lines (schema.h: the author and space directories).
+  std::vector<std::string> listed(const std::string& key) const {
+    const std::string entry = db_.get_metadata(key);
+    std::vector<std::string> out;
+    for (size_t at = 0; at < entry.size();) {
+      size_t nl = std::min(entry.find('\n', at), entry.size());
+      out.push_back(entry.substr(at, nl - at));
+      at = nl + 1;
+    }
+    return out;
+  }
+
+  // The kind terms (XK:<source>:<kind>) the index holds of source `source`
+  // and kind `kind`, each when given.
+  std::vector<std::string> kind_terms_of(std::optional<std::string> source, std::optional<std::string> kind) {
+    if (!kind_terms_) {
+      kind_terms_.emplace();
+      const std::string prefix(field(Field::Kind).prefix);
+      for (auto t = db_.allterms_begin(prefix); t != db_.allterms_end(prefix); ++t) kind_terms_->push_back(*t);
+    }
+    // The query's words written as the terms write them.
+    const std::string by_source = kind_term(source.value_or(""), ""), by_kind = kind_term("", kind.value_or(""));
+    const std::string_view s = split_kind_term(by_source).first, k = split_kind_term(by_kind).second;
+    std::vector<std::string> out;
+    for (const auto& t : *kind_terms_) {
+      const auto [ts, tk] = split_kind_term(t);
+      if ((!source || ts == s) && (!kind || tk == k)) out.push_back(t);
+    }
+    return out;
+  }
+
+  // The documents of source `source` and kind `kind` (each when given): a
+  // source or a kind alone is all the kind terms that name it.
+  Node kinds_of(std::optional<std::string> source, std::optional<std::string> kind, const std::string& label,
+                const std::string& value, const std::string& group) {
+    std::vector<Xapian::Query> qs;
+    for (const auto& t : kind_terms_of(std::move(source), std::move(kind))) qs.push_back(filter_query(t, filter_terms_));
+    if (qs.empty()) qs.push_back(Xapian::Query::MatchNothing);
+    return any_of(std::move(qs), label, value, group);
+  }
 
   // The calendar period a date word names.
   Period period(const std::string& s, size_t col, const std::string& filter_name) {
@@ -620,7 +658,6 @@ class Parser {
   }
 
  public:
-  std::function<bool(const std::string&)> db_has_;
   FilterTerms filter_terms_;
   DateFilter date_filter_;
 
@@ -630,6 +667,7 @@ class Parser {
   int64_t now_;
   bool has_text_ = false;
   Xapian::Database db_;
+  std::optional<std::vector<std::string>> kind_terms_;  // read on first use
   bool suggest_;
   std::vector<Correction> corrections_;
   Xapian::QueryParser qp_;
@@ -645,8 +683,6 @@ ParsedQuery QueryParser::parse(std::string_view query, bool suggest) const {
     throw Error(Error::Code::Query, "query is longer than " + std::to_string(kMaxQueryBytes) + " bytes",
                 "shorten the query");
   Parser p(tokenize(query), db_, now_, suggest);
-  Xapian::Database db = db_;
-  p.db_has_ = [db](const std::string& t) { return db.term_exists(t); };
   p.filter_terms_ = filter_terms_;
   p.date_filter_ = date_filter_;
   ParsedQuery out = p.run();

@@ -132,6 +132,23 @@ std::string term(Field f, std::string_view value) {
   return t;
 }
 
+std::string kind_term(std::string_view source, std::string_view kind) {
+  std::string value(source);
+  std::replace(value.begin(), value.end(), ':', '_');
+  value += ':';
+  value += kind;
+  return term(Field::Kind, value);
+}
+
+std::pair<std::string_view, std::string_view> split_kind_term(std::string_view t) {
+  const std::string_view prefix = field(Field::Kind).prefix;
+  if (!t.starts_with(prefix)) return {};
+  t.remove_prefix(prefix.size());
+  const size_t colon = t.find(':');
+  if (colon == std::string_view::npos) return {};
+  return {t.substr(0, colon), t.substr(colon + 1)};
+}
+
 Xapian::Stem default_stemmer() { return Xapian::Stem("english"); }
 
 namespace {
@@ -217,6 +234,23 @@ std::vector<std::string> author_words(const Record& r) {
   add(r.author);
   add(r.author_id);
   for (const auto& a : r.author_aliases) add(a);
+  return out;
+}
+
+std::vector<std::string> space_aliases(const Record& r) {
+  std::vector<std::string> out;
+  if (r.space.empty()) return out;
+  const std::string own = lowercase(r.space);
+  auto add = [&](std::string_view a) {
+    if (!a.empty() && a.front() == '#') a.remove_prefix(1);
+    if (a.empty()) return;
+    std::string name = lowercase(a);
+    if (name != own && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(std::move(name));
+  };
+  // "owner/repo" is also found as "repo".
+  if (auto slash = r.space.rfind('/'); slash != std::string::npos && slash + 1 < r.space.size())
+    add(std::string_view(r.space).substr(slash + 1));
+  for (const auto& alias : r.space_aliases) add(alias);
   return out;
 }
 
@@ -543,19 +577,21 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   // A root is found by its id (thread_query()): one unique term fewer for
   // every document nobody answered, the most common kind.
   if (thread != r.id) add_term_once(doc, term(Field::Thread, thread));
-  add_term_once(doc, term(Field::Source, r.source));
-  add_term_once(doc, term(Field::Kind, r.kind));
+  add_term_once(doc, kind_term(r.source, r.kind));
 
   if (!r.space.empty()) {
     add_term_once(doc, term(Field::Space, r.space));
-    // "owner/repo" is also found as "repo".
-    if (auto slash = r.space.rfind('/'); slash != std::string::npos && slash + 1 < r.space.size())
-      add_term_once(doc, term(Field::Space, std::string_view(r.space).substr(slash + 1)));
-  }
-  for (const auto& alias : r.space_aliases) {
-    std::string_view a = alias;
-    if (!a.empty() && a.front() == '#') a.remove_prefix(1);
-    if (!a.empty()) add_term_once(doc, term(Field::Space, a));
+    // Its other names are in the space directory (IndexWriter), but for one
+    // too long for a metadata key.
+    for (const auto& a : space_aliases(r))
+      if (a.size() > kMaxWhoWord) add_term_once(doc, term(Field::Space, a));
+  } else {
+    // Names without a space to stand for: each its own term.
+    for (const auto& alias : r.space_aliases) {
+      std::string_view a = alias;
+      if (!a.empty() && a.front() == '#') a.remove_prefix(1);
+      if (!a.empty()) add_term_once(doc, term(Field::Space, a));
+    }
   }
 
   if (std::string key = author_key(r); !key.empty()) add_term_once(doc, term(Field::Author, key));
@@ -580,9 +616,9 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   } else if (r.answered) {
     add_term_once(doc, term(Field::Flag, "thread"));
   }
-  if (r.principals.empty()) {
-    add_term_once(doc, std::string(field(Field::Public).prefix));
-  } else {
+  // A public document has no term of its own: a search leaves out the
+  // restricted ones the caller may not see (restrict()).
+  if (!r.principals.empty()) {
     add_term_once(doc, term(Field::Flag, "private"));
     for (const auto& p : r.principals) add_term_once(doc, term(Field::Access, p));
   }
@@ -604,9 +640,8 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   else
     normalise_wdf(doc, norm, words);
 
-  // The date's year and month as terms too: date ranges (date_query()).
+  // The date's month as a term too: date ranges (date_query()).
   const std::string iso = format_iso8601(r.date);
-  add_term_once(doc, term(Field::Year, std::string_view(iso).substr(0, 4)));
   add_term_once(doc, term(Field::Month, std::string_view(iso).substr(0, 7)));
   doc.add_value(field(Field::Date).slot, Xapian::sortable_serialise(static_cast<double>(r.date)));
   doc.add_value(field(Field::Thread).slot, thread);
@@ -697,8 +732,10 @@ class MonthPart : public Xapian::PostingSource {
 };
 
 // The pieces of the dates from `lo` to `hi` (both included, either open),
-// within the dates held (first..last): whole years and months by their terms,
-// a month cut by an end of the range by its documents' dates (MonthPart).
+// within the dates held (first..last): whole months by their terms, a month
+// cut by an end of the range by its documents' dates (MonthPart). (Whole
+// years had terms of their own until schema 7; a searcher that has answered
+// once answers a range from the dates in memory instead, DocTable.)
 std::vector<Xapian::Query> date_pieces(std::optional<int64_t> lo, std::optional<int64_t> hi, int64_t first,
                                        int64_t last) {
   std::vector<Xapian::Query> parts;
@@ -709,12 +746,6 @@ std::vector<Xapian::Query> date_pieces(std::optional<int64_t> lo, std::optional<
   const int64_t end = hi ? std::min(*hi, last) : last;
   char buf[16];
   while (utc_seconds(year, month, 1) <= end) {
-    if (month == 1 && covers(utc_seconds(year, 1, 1), utc_seconds(year + 1, 1, 1) - 1)) {
-      std::snprintf(buf, sizeof buf, "%04d", year);
-      parts.emplace_back(term(Field::Year, buf));
-      ++year;
-      continue;
-    }
     const int64_t from = utc_seconds(year, month, 1), to = utc_seconds(year, month + 1, 1) - 1;
     std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
     if (covers(from, to)) {

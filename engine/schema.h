@@ -3,15 +3,19 @@
 // help are all driven by. Nothing else in Lore spells a term prefix or a value
 // slot.
 //
-// Here is the current schema (version 6). Every document, whatever its kind:
+// Here is the current schema (version 7). Every document, whatever its kind:
 //
 //   terms    Q<id>                    unique id (hashed past 245 bytes, see term())
 //            XTH:<thread id>          the conversation it answers: only on documents
 //                                     that are not their conversation's root, which is
 //                                     found by its Q term (thread_query())
-//            XSRC:<source>            slack, github, p2, ... (lowercase)
-//            XK:<kind>                message, reply, issue, pull_request, ...
-//            XIN:<space>              channel, owner/repo (and repo), P2 host, aliases (lowercase)
+//            XK:<source>:<kind>       its source and kind in one term (kind_term()):
+//                                     source:slack is every XK:slack:* term the index
+//                                     holds, type:comment every XK:*:comment; an index
+//                                     has a few dozen of them at most
+//            XIN:<space>              channel, owner/repo, P2 host (lowercase); its other
+//                                     names (a channel's id, repo of owner/repo) are
+//                                     in the space directory below, in: reads it
 //            XA:<source>:<author>     the author, by author_key(): source and id (or name
 //                                     when the id is unknown), lowercase. One term; from:
 //                                     finds it through the author directory below
@@ -20,9 +24,10 @@
 //            XIS:<flag>               private, bot, edited, reply, thread
 //            XH:<feature>             link, file, image, code, reaction
 //            XM:<name>                people mentioned, whole and by word (lowercase)
-//            XPUBLIC                  visible to everyone
-//            XR:<principal>           a principal allowed to see a restricted document
-//            XY:<yyyy>, XYM:<yyyy-mm> the year and month of its date (UTC): date ranges are
+//            XR:<principal>           a principal allowed to see a restricted document;
+//                                     every restricted document has XIS:private and
+//                                     a public one has neither (restrict(), access.h)
+//            XYM:<yyyy-mm>            the month of its date (UTC): date ranges are
 //                                     made of these (date_query()); only a month cut by an
 //                                     end of a range reads its documents' dates (value 0)
 //            S<word>, ZS<stem>        title words (with positions)
@@ -59,11 +64,16 @@
 //                                     as it is, see indexer/plain_termlists.cc.)
 //
 // A message of Slack's, e.g. {id "slack:C1/1.2", source slack, kind reply,
-// space ops, thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
+// space ops (space alias C1), thread "slack:C1/1.0", author "Alice Ng", author_id U1, date
 // 2021-03-04T05:06:07Z, text "ship it"} gets Qslack:C1/1.2, XTH:slack:C1/1.0,
-// XSRC:slack, XK:reply, XIN:ops, XIN:c1, XA:slack:u1, XIS:reply, XIS:thread,
-// XPUBLIC, XY:2021, XYM:2021-03, ship, Zship, it, values 0, 3, 4, 6 and its data. Its root, slack:C1/1.0, has no XTH
-// term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
+// XK:slack:reply, XIN:ops, XA:slack:u1, XIS:reply, XIS:thread,
+// XYM:2021-03, ship, Zship, it, values 0, 3, 4, 6 and its data. Its root,
+// slack:C1/1.0, has no XTH term: thread:slack:C1/1.0 finds it by Qslack:C1/1.0.
+//
+// Until schema 7 a document also had XSRC:<source>, XY:<yyyy>, XPUBLIC when
+// public, and its space's other names (XIN:c1 above): four terms a Slack
+// message, for filters that the terms above and the space directory answer
+// as well (bench/import/README.md, schema 7).
 //
 // Metadata: lore:schema (the version), lore:last_import, and the author
 // directory: lore:who:<word> lists, one a line and sorted, the author keys
@@ -74,6 +84,12 @@
 // documents cost a tenth of an import less. The directory holds names of
 // authors of restricted documents too: it is only read to turn from: into
 // key terms, and those match only documents the caller may see.
+//
+// The space directory, lore:in:<alias>, is made the same way: the spaces,
+// one a line and sorted, that go by that other name ("lore:in:c1" -> "ops").
+// in:c1 is XIN:c1 or XIN:ops. Until schema 7 every document carried its
+// space's other names as terms too: one more term a Slack message. An alias
+// longer than kMaxWhoWord still gets its term on the document.
 #pragma once
 
 #include <array>
@@ -91,13 +107,13 @@
 namespace lore {
 
 /// The schema version stored in the database metadata under kSchemaKey.
-inline constexpr std::string_view kSchemaVersion = "6";
+inline constexpr std::string_view kSchemaVersion = "7";
 inline constexpr std::string_view kSchemaKey = "lore:schema";
 inline constexpr std::string_view kLastImportKey = "lore:last_import";
 
 enum class Field : uint8_t {
   Id, Thread, Source, Kind, Space, Author, Tag, State, Flag, Has, Mention, Title, Date,
-  Updated, Hash, Year, Month, Facets, Record, Access, Public, Text, Pairs,
+  Updated, Hash, Year, Month, Facets, Record, Access, Text, Pairs,
 };
 
 /// What a field is used for.
@@ -128,7 +144,7 @@ struct FieldInfo {
 inline constexpr FieldInfo kFields[] = {
   {Field::Id,      "id",       {},                   "Q",       kNoSlot, "",       kBoolean,  "one document, by id",                      "id:slack:C024BE91L/1355517523.000005"},
   {Field::Thread,  "thread",   {},                   "XTH:",    3,       "",       kBoolean,  "one conversation, by its root's id",       "thread:github:acme/api#12"},
-  {Field::Source,  "source",   {},                   "XSRC:",   kNoSlot, "source", kBoolean,  "where it came from: slack, github, p2",    "source:github"},
+  {Field::Source,  "source",   {},                   "",        kNoSlot, "source", kBoolean,  "where it came from: slack, github, p2",    "source:github"},
   {Field::Kind,    "type",     {"kind"},             "XK:",     kNoSlot, "kind",   kBoolean,  "a kind: message, reply, issue, pr, post..","type:issue"},
   {Field::Space,   "in",       {"space"},            "XIN:",    kNoSlot, "space",  kBoolean,  "channel, repository (owner/repo or repo), P2 site", "in:general"},
   {Field::Author,  "from",     {"author"},           "XA:",     kNoSlot, "author", kBoolean,  "author's name, login or id",               "from:alice"},
@@ -139,12 +155,11 @@ inline constexpr FieldInfo kFields[] = {
   {Field::Mention, "mentions", {},                   "XM:",     kNoSlot, "",       kBoolean,  "documents that mention a person",          "mentions:alice"},
   {Field::Title,   "title",    {},                   "S",       kNoSlot, "",       kFreeText, "words in titles",                          "title:roadmap"},
   {Field::Date,    "date",     {"after", "before"},  "",        0,       "",       kRange,    "dates: after: before: on: during: date:D1..D2", "date:2021-01..2021-06"},
-  {Field::Year,    "year",     {},                   "XY:",     kNoSlot, "year",   kInternal, "year of the date: facets, date ranges",    ""},
+  {Field::Year,    "year",     {},                   "",        kNoSlot, "year",   kInternal, "year of the date: facets",                 ""},
   {Field::Month,   "month",    {},                   "XYM:",    kNoSlot, "",       kInternal, "month of the date (YYYY-MM): date ranges", ""},
   {Field::Facets,  "facets",   {},                   "",        4,       "",       kInternal, "the facet values, packed (see facet_value)", ""},
   {Field::Record,  "record",   {},                   "",        kNoSlot, "",       kInternal, "content hash, then the record (the document's data)", ""},
   {Field::Access,  "access",   {},                   "XR:",     kNoSlot, "",       kInternal, "a principal that may see the document",    ""},
-  {Field::Public,  "public",   {},                   "XPUBLIC", kNoSlot, "",       kInternal, "visible to everyone",                      ""},
   {Field::Text,    "text",     {},                   "",        kNoSlot, "",       kFreeText, "free text: words, \"phrases\", wild*",      "deploy freeze"},
   {Field::Pairs,   "pairs",    {},                   "",        6,       "",       kInternal, "which pairs of adjacent words it may hold (pair_value)", ""},
 };
@@ -178,13 +193,32 @@ std::vector<std::string> author_words(const Record& record);
 std::vector<std::string> who_words(std::string_view name);
 inline constexpr size_t kMaxWhoWord = 100;
 
-/// Two directory entries (sorted keys, one a line) as one.
+/// Two directory entries (sorted keys, one a line) as one: of the author
+/// directory and of the space directory alike.
 std::string merge_who(std::string_view a, std::string_view b);
+
+/// Metadata key prefix of the space directory: lore:in:<alias> lists, one a
+/// line and sorted, the spaces (lowercase) that go by that other name
+/// ("lore:in:c1" -> "ops", "lore:in:api" -> "acme/api"). in: reads it.
+inline constexpr std::string_view kInKey = "lore:in:";
+
+/// The other names a record's space goes by, lowercase and once each, the
+/// space itself left out: "repo" of "owner/repo", and its space aliases
+/// without a leading '#'. Empty when the record has no space.
+std::vector<std::string> space_aliases(const Record& record);
 
 /// A term for `value` under `f`'s prefix. Values of filters that compare
 /// case-insensitively are lowercased; ids and principals are kept as they are.
 /// Terms past Xapian's 245-byte limit keep a head and a hash of the tail.
 std::string term(Field f, std::string_view value);
+
+/// The term of a document's source and kind: XK:<source>:<kind>, lowercase,
+/// with a ':' in the source written '_' so that the first ':' after the
+/// prefix ends it.
+std::string kind_term(std::string_view source, std::string_view kind);
+/// The source and kind a kind term names ("XK:slack:reply" -> {"slack",
+/// "reply"}); both empty when `t` is not one.
+std::pair<std::string_view, std::string_view> split_kind_term(std::string_view t);
 
 /// Lowercases UTF-8 text (Unicode-aware).
 std::string lowercase(std::string_view text);
@@ -315,8 +349,8 @@ Xapian::Query filter_query(const std::string& term, const FilterTerms& terms);
 using DateFilter = std::function<std::optional<Xapian::Query>(std::optional<int64_t> lo, std::optional<int64_t> hi)>;
 
 /// The documents dated from `lo` to `hi` (seconds, both included; either
-/// may be open). Whole years and months of the range are their XY:/XYM:
-/// terms; only the months at its ends, when cut, compare the date value
+/// may be open). Whole months of the range are their XYM: terms; only the
+/// months at its ends, when cut, compare the date value
 /// (slot 0) of their documents. `db` gives the dates the index holds, so
 /// that an end outside them costs nothing. `dates`, when given, is asked
 /// first (once the ends outside the dates held are dropped).

@@ -13,6 +13,7 @@
 
 #include "programs.h"
 #include "test_archive.h"
+#include "access_checks.h"
 #include "test_util.h"
 
 namespace lore {
@@ -36,7 +37,7 @@ TEST(acceptance_test, slack_houstondatavis_folder_and_zip) {
   ASSERT_EQ(r.exit, 0) << r.err;
   EXPECT_NE(r.out.find("\tslack\t1031\t1031\t0\t0\t0\t351\t0\t"), std::string::npos) << r.out;
   ASSERT_EQ(p.index(zdb, {zip.string()}).exit, 0);
-  test::expect_public_xor_private(db);
+  test::expect_private_marked(db);
 
   EXPECT_EQ(p.count(db, ""), 1031u);
   const std::pair<const char*, uint64_t> channels[] = {
@@ -108,7 +109,7 @@ TEST(acceptance_test, wxr_theme_unit_test) {
   const fs::path wxr = test::realdata("wxr/wptrt-theme-unit-test/themeunittestdata.wordpress.xml");
   Outcome r = p.index(db, {wxr.string()});
   ASSERT_EQ(r.exit, 0) << r.err;
-  test::expect_public_xor_private(db);
+  test::expect_private_marked(db);
   const std::string anyone = "nobody:none";
   EXPECT_EQ(p.count(db, "type:post", anyone), 48u);
   EXPECT_EQ(p.count(db, "type:post is:private"), 1u);
@@ -149,7 +150,7 @@ TEST(acceptance_test, github_migration_folder_and_tarball) {
   Outcome r = p.index(db, {folder.string()});
   ASSERT_EQ(r.exit, 0) << r.err;
   ASSERT_EQ(p.index(tdb, {tgz.string()}).exit, 0);
-  test::expect_public_xor_private(db);
+  test::expect_private_marked(db);
   EXPECT_EQ(p.count(db, "type:issue"), 77u);
   EXPECT_EQ(p.count(db, "is:pr"), 3u);
   EXPECT_EQ(p.count(db, "type:issue_comment"), 52u);
@@ -187,7 +188,7 @@ TEST(acceptance_test, the_sample_exports_give_exactly_the_documents_of_the_jsonl
   EXPECT_EQ(p.count(db, "source:meetings"), 20u);
   EXPECT_EQ(p.count(db, "is:private"), 58u);
   EXPECT_EQ(p.count(db, "", "nobody:none"), 446u - 58u);
-  test::expect_public_xor_private(db);
+  test::expect_private_marked(db);
 
   // The same ids as the JSON Lines rendering of the same story.
   auto ids_of = [](const std::string& jsonl) {

@@ -19,6 +19,7 @@
 #include "record_json.h"
 #include "schema.h"
 #include "searcher.h"
+#include "access_checks.h"
 #include "test_util.h"
 
 namespace lore {
@@ -104,6 +105,13 @@ TEST_F(EngineTest, every_filter_matches_exactly_the_documents_it_names) {
       {"in:ops in:general", {S1, S2, S3, S4, S5}},
       {"source:github", {G12, G12C, G13, G14, GS1}},
       {"source:meetings", {N1}},
+      {"source:P2", {P55, P55C, P60}},
+      {"source:nowhere", {}},
+      {"type:post", {P55, P60, N1}},
+      {"is:post source:p2", {P55, P60}},
+      {"type:post -source:meetings", {P55, P60}},
+      {"source:slack type:issue", {}},
+      {"type:issue OR source:meetings", {G12, GS1, N1}},
       {"type:issue", {G12, GS1}},
       {"is:issue", {G12, GS1}},
       {"is:pr", {G13, G14}},
@@ -252,7 +260,7 @@ TEST_F(EngineTest, restricted_documents_never_show_to_callers_without_their_prin
   const Access carol = Access::parse("slack:U300");
   const Access secret_repo = Access::parse("github:acme/secret");
   const Access all = Access::parse("*");
-  test::expect_public_xor_private(db_);
+  test::expect_private_marked(db_);
 
   EXPECT_EQ(count("", anyone), 12u);
   EXPECT_EQ(count("", alice), 14u);
@@ -586,6 +594,54 @@ TEST(schema_test, roots_have_no_thread_term_and_the_record_is_the_data) {
   }
 }
 
+// Schema 7: a Slack reply's filter terms are the ones schema.h shows, no
+// more. Source and kind are one term; a public document has no term saying
+// so and a restricted one has XIS:private; a date gives its month alone.
+TEST(schema_test, a_document_has_the_filter_terms_the_schema_shows) {
+  Xapian::TermGenerator tg;
+  tg.set_stemmer(default_stemmer());
+  Record r = test::make_record("slack:C1/1.2", "slack", "reply", 1614834367, "ship it");
+  r.space = "ops";
+  r.space_aliases = {"C1"};
+  r.thread = r.parent = "slack:C1/1.0";
+  r.author = "Alice Ng";
+  r.author_id = "U1";
+  auto filter_terms = [&](const Record& rec) {
+    Xapian::Document d = to_document(rec, tg);
+    std::set<std::string> out;
+    for (auto t = d.termlist_begin(); t != d.termlist_end(); ++t)
+      if (!(*t).empty() && std::isupper(static_cast<unsigned char>((*t)[0])) && (*t)[0] != 'Z' && (*t)[0] != 'S')
+        out.insert(*t);
+    return out;
+  };
+  EXPECT_EQ(filter_terms(r), (std::set<std::string>{"Qslack:C1/1.2", "XTH:slack:C1/1.0", "XK:slack:reply", "XIN:ops",
+                                                    "XA:slack:u1", "XIS:reply", "XIS:thread",
+                                                    "XYM:2021-03"}));
+  r.principals = {"slack:U1"};
+  std::set<std::string> restricted = filter_terms(r);
+  EXPECT_EQ(restricted.count("XIS:private"), 1u);
+  EXPECT_EQ(restricted.count("XR:slack:U1"), 1u);
+
+  // The space's other names are in the space directory, not on the document,
+  // but for one too long for a metadata key.
+  EXPECT_EQ(space_aliases(r), (std::vector<std::string>{"c1"}));
+  r.space = "Acme/API";
+  r.space_aliases = {"#api", "#Acme/Api", "C9", std::string(kMaxWhoWord + 1, 'x')};
+  EXPECT_EQ(space_aliases(r), (std::vector<std::string>{"api", "c9", std::string(kMaxWhoWord + 1, 'x')}));
+  std::set<std::string> spaces;
+  for (const auto& t : filter_terms(r))
+    if (t.starts_with("XIN:")) spaces.insert(t);
+  EXPECT_EQ(spaces, (std::set<std::string>{"XIN:acme/api", "XIN:" + std::string(kMaxWhoWord + 1, 'x')}));
+
+  EXPECT_EQ(kind_term("GitHub", "Pull_Request"), "XK:github:pull_request");
+  // A ':' in a source would end it early: it is written '_'.
+  EXPECT_EQ(kind_term("a:b", "post"), "XK:a_b:post");
+  EXPECT_EQ(split_kind_term("XK:a_b:post"), std::make_pair(std::string_view("a_b"), std::string_view("post")));
+  EXPECT_EQ(split_kind_term("XK:slack:"), std::make_pair(std::string_view("slack"), std::string_view()));
+  EXPECT_EQ(split_kind_term("XIN:ops"), std::make_pair(std::string_view(), std::string_view()));
+  EXPECT_EQ(split_kind_term("XK:ops"), std::make_pair(std::string_view(), std::string_view()));
+}
+
 // A record with every field set: its JSON and stored forms must carry each.
 Record record_with_every_field() {
   Record r;
@@ -674,7 +730,7 @@ TEST(schema_test, word_frequencies_are_length_normalised_when_written) {
   Xapian::Document shortdoc = to_document(r, tg);
   EXPECT_EQ(wdf(shortdoc, "ship"), 80u);
   EXPECT_EQ(wdf(shortdoc, "Zship"), 80u);
-  EXPECT_EQ(wdf(shortdoc, "XPUBLIC"), 0u);
+  EXPECT_EQ(wdf(shortdoc, "XK:p2:post"), 0u);
   // 600 words, "ship" once: length 1200, norm 0.25 + 0.75 * 8 = 6.25, 32/6.25 = 5.12.
   r.text = "ship";
   for (int i = 0; i < 599; ++i) r.text += " cargo";
@@ -755,8 +811,10 @@ TEST(schema_test, date_ranges_by_year_and_month_terms_match_exactly_the_dates_in
   EXPECT_NE(q.get_description().find("XYM:2020-04"), std::string::npos);
   EXPECT_NE(q.get_description().find("MonthPart(XYM:2020-03, 2020-03-10T00:00:00Z..2020-03-31T23:59:59Z)"),
             std::string::npos);
+  // A whole year is its twelve months (schema 7 has no year terms).
   EXPECT_EQ(date_query(db, utc_seconds(2020, 1, 1), utc_seconds(2021, 1, 1) - 1).get_description(),
-            "Query(XY:2020)");
+            "Query((XYM:2020-01 OR XYM:2020-02 OR XYM:2020-03 OR XYM:2020-04 OR XYM:2020-05 OR XYM:2020-06 OR "
+            "XYM:2020-07 OR XYM:2020-08 OR XYM:2020-09 OR XYM:2020-10 OR XYM:2020-11 OR XYM:2020-12))");
   // After a date early in the index (its first date is 2018-12-31T23:59:59):
   // everything but the months before it.
   EXPECT_EQ(date_query(db, utc_seconds(2019, 3, 1), std::nullopt).get_description(),

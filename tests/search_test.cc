@@ -217,7 +217,7 @@ TEST_F(SearchTest, did_you_mean_corrects_free_text_and_keeps_the_filters) {
 std::set<std::string> restricted_only_words(const std::string& db_path) {
   Xapian::Database db(db_path);
   std::set<std::string> pub, restricted;
-  const std::string public_term(field(Field::Public).prefix);
+  const std::string private_term = term(Field::Flag, "private");
   for (Xapian::docid d = 1; d <= db.get_lastdocid(); ++d) {
     Xapian::Document doc;
     try {
@@ -225,10 +225,10 @@ std::set<std::string> restricted_only_words(const std::string& db_path) {
     } catch (const Xapian::DocNotFoundError&) {
       continue;
     }
-    bool is_public = false;
+    bool is_public = true;
     std::set<std::string> words;
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      if (*t == public_term) is_public = true;
+      if (*t == private_term) is_public = false;
       if (!(*t).empty() && (*t)[0] >= 'a' && (*t)[0] <= 'z') words.insert(*t);
     }
     (is_public ? pub : restricted).insert(words.begin(), words.end());

@@ -76,15 +76,4 @@ inline Record make_record(std::string id, std::string source, std::string kind, 
   return r;
 }
 
-/// The invariant restrict() stands on (engine/access.cc): every document of
-/// the database at `db` carries exactly one of XPUBLIC and XIS:private.
-inline void expect_public_xor_private(const std::string& db) {
-  Xapian::Database d(db);
-  Xapian::Enquire both(d);
-  both.set_query(Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("XPUBLIC"), Xapian::Query("XIS:private")));
-  EXPECT_EQ(both.get_mset(0, 1).size(), 0u) << db;
-  EXPECT_EQ(d.get_termfreq("XPUBLIC") + d.get_termfreq("XIS:private"), d.get_doccount()) << db;
-  EXPECT_GT(d.get_termfreq("XPUBLIC"), 0u) << db;
-}
-
 }  // namespace lore::test

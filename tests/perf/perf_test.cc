@@ -254,13 +254,15 @@ void expect_same_index(const fs::path& a, const fs::path& b) {
     EXPECT_EQ(dump_terms(x), dump_terms(y)) << *t;  // with frequencies and positions
     for (Xapian::valueno v = 0; v < 10; ++v) EXPECT_EQ(x.get_value(v), y.get_value(v)) << *t << " slot " << v;
   }
-  // The same author directory, whichever shard each author's words were in.
-  const std::string who(kWhoKey);
-  std::vector<std::string> ka(da.metadata_keys_begin(who), da.metadata_keys_end(who)),
-      kb(db.metadata_keys_begin(who), db.metadata_keys_end(who));
-  EXPECT_GT(ka.size(), 10u);
-  EXPECT_EQ(ka, kb);
-  for (const auto& k : ka) EXPECT_EQ(da.get_metadata(k), db.get_metadata(k)) << k;
+  // The same author and space directories, whichever shard each author's
+  // words and each space's other names were in.
+  for (const std::string& dir : {std::string(kWhoKey), std::string(kInKey)}) {
+    std::vector<std::string> ka(da.metadata_keys_begin(dir), da.metadata_keys_end(dir)),
+        kb(db.metadata_keys_begin(dir), db.metadata_keys_end(dir));
+    EXPECT_GT(ka.size(), 10u) << dir;
+    EXPECT_EQ(ka, kb) << dir;
+    for (const auto& k : ka) EXPECT_EQ(da.get_metadata(k), db.get_metadata(k)) << k;
+  }
 }
 
 // Every spelling word of `a` with the same frequency in `b`, and no other.
