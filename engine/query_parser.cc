@@ -481,8 +481,11 @@ class Parser {
           if (space != name) qs.push_back(filter_query(term(Field::Space, space), filter_terms_));
       return any_of(std::move(qs), "in", v, "in");
     }
-    if (name == "source") return kinds_of(v, {}, "source", v, "source");
-    if (name == "type" || name == "kind") return kinds_of({}, canonical_kind(v), "type", canonical_kind(v), "type");
+    if (name == "source") return kinds_of(kind_terms_of(v, {}), "source", v);
+    if (name == "type" || name == "kind") {
+      const std::string kind = canonical_kind(v);
+      return kinds_of(kind_terms_of({}, kind), "type", kind);
+    }
     if (name == "tag" || name == "label") return boolean(Field::Tag, v, "tag");
     if (name == "thread") return any_of({thread_query(v)}, "thread", v, "thread");
     if (name == "id") return boolean(Field::Id, v, "id");
@@ -525,8 +528,9 @@ class Parser {
       return boolean(Field::State, v, "state");
     std::string kind = canonical_kind(v);
     const auto& kinds = known_kinds();
-    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end() || !kind_terms_of({}, kind).empty())
-      return kinds_of({}, kind, "type", kind, "type");
+    std::vector<std::string> terms = kind_terms_of({}, kind);
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end() || !terms.empty())
+      return kinds_of(std::move(terms), "type", kind);
     fail("unknown is: value \"" + value + "\"", col,
          "is: takes a kind (issue, pr, message, post, ...), a state (open, closed, merged, resolved, "
          "unresolved) or private, bot, edited, thread, reply");
@@ -563,14 +567,13 @@ class Parser {
     return out;
   }
 
-  // The documents of source `source` and kind `kind` (each when given): a
-  // source or a kind alone is all the kind terms that name it.
-  Node kinds_of(std::optional<std::string> source, std::optional<std::string> kind, const std::string& label,
-                const std::string& value, const std::string& group) {
+  // The documents of any of `terms` (kind_terms_of()): a source or a kind
+  // alone is all the kind terms that name it; none, no document.
+  Node kinds_of(const std::vector<std::string>& terms, const std::string& label, const std::string& value) {
     std::vector<Xapian::Query> qs;
-    for (const auto& t : kind_terms_of(std::move(source), std::move(kind))) qs.push_back(filter_query(t, filter_terms_));
+    for (const auto& t : terms) qs.push_back(filter_query(t, filter_terms_));
     if (qs.empty()) qs.push_back(Xapian::Query::MatchNothing);
-    return any_of(std::move(qs), label, value, group);
+    return any_of(std::move(qs), label, value, label);
   }
 
   // The calendar period a date word names.
