@@ -132,6 +132,7 @@ void IndexWriter::note_author(const Record& r) {
 // The space directory (schema.h) the same way: each space and its other
 // names once a run.
 void IndexWriter::note_space(const Record& r) {
+  if (r.space.empty()) return;
   std::vector<std::string> aliases = space_aliases(r);
   if (aliases.empty()) return;
   std::string seen = "\x1e" + r.space;  // no author key starts so

@@ -239,7 +239,6 @@ std::vector<std::string> author_words(const Record& r) {
 
 std::vector<std::string> space_aliases(const Record& r) {
   std::vector<std::string> out;
-  if (r.space.empty()) return out;
   const std::string own = lowercase(r.space);
   auto add = [&](std::string_view a) {
     if (!a.empty() && a.front() == '#') a.remove_prefix(1);
@@ -579,20 +578,12 @@ Xapian::Document build_document(const Record& r, Xapian::TermGenerator& tg, cons
   if (thread != r.id) add_term_once(doc, term(Field::Thread, thread));
   add_term_once(doc, kind_term(r.source, r.kind));
 
-  if (!r.space.empty()) {
-    add_term_once(doc, term(Field::Space, r.space));
-    // Its other names are in the space directory (IndexWriter), but for one
-    // too long for a metadata key.
-    for (const auto& a : space_aliases(r))
-      if (a.size() > kMaxWhoWord) add_term_once(doc, term(Field::Space, a));
-  } else {
-    // Names without a space to stand for: each its own term.
-    for (const auto& alias : r.space_aliases) {
-      std::string_view a = alias;
-      if (!a.empty() && a.front() == '#') a.remove_prefix(1);
-      if (!a.empty()) add_term_once(doc, term(Field::Space, a));
-    }
-  }
+  if (!r.space.empty()) add_term_once(doc, term(Field::Space, r.space));
+  // A space's other names are in the space directory (IndexWriter), but for
+  // one too long for a metadata key; names without a space to stand for are
+  // each their own term.
+  for (const auto& a : space_aliases(r))
+    if (r.space.empty() || a.size() > kMaxWhoWord) add_term_once(doc, term(Field::Space, a));
 
   if (std::string key = author_key(r); !key.empty()) add_term_once(doc, term(Field::Author, key));
 

@@ -204,7 +204,7 @@ inline constexpr std::string_view kInKey = "lore:in:";
 
 /// The other names a record's space goes by, lowercase and once each, the
 /// space itself left out: "repo" of "owner/repo", and its space aliases
-/// without a leading '#'. Empty when the record has no space.
+/// without a leading '#' (given by a record without a space too).
 std::vector<std::string> space_aliases(const Record& record);
 
 /// A term for `value` under `f`'s prefix. Values of filters that compare
