@@ -115,6 +115,13 @@ constexpr size_t kMaxSeenAuthors = 100000;
 constexpr size_t kMaxHeldWho = 100000;
 }  // namespace
 
+// Whether what a directory's entries are made of (an author's key and
+// names, a space and its other names) is new this run.
+bool IndexWriter::first_sight(std::string seen) {
+  if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
+  return who_seen_.insert(std::move(seen)).second;
+}
+
 // The author directory (schema.h): each author is worked out once a run,
 // and its words reach the metadata at commit (or seal).
 void IndexWriter::note_author(const Record& r) {
@@ -123,8 +130,7 @@ void IndexWriter::note_author(const Record& r) {
   std::string seen = key;
   for (const std::string* name : {&r.author, &r.author_id}) (seen += '\x1f') += *name;
   for (const auto& a : r.author_aliases) (seen += '\x1f') += a;
-  if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
-  if (!who_seen_.insert(std::move(seen)).second) return;
+  if (!first_sight(std::move(seen))) return;
   for (const auto& w : author_words(r)) who_pending_[std::string(kWhoKey) + w].insert(key);
   if (scratch_ && who_pending_.size() >= kMaxHeldWho) flush_who();
 }
@@ -137,8 +143,7 @@ void IndexWriter::note_space(const Record& r) {
   if (aliases.empty()) return;
   std::string seen = "\x1e" + r.space;  // no author key starts so
   for (const auto& a : aliases) (seen += '\x1f') += a;
-  if (who_seen_.size() >= kMaxSeenAuthors) who_seen_.clear();
-  if (!who_seen_.insert(std::move(seen)).second) return;
+  if (!first_sight(std::move(seen))) return;
   const std::string space = lowercase(r.space);
   for (const auto& a : aliases)
     if (a.size() <= kMaxWhoWord) who_pending_[std::string(kInKey) + a].insert(space);

@@ -102,6 +102,7 @@ class IndexWriter {
   void add_spelling(const std::vector<std::string>& words);
   void held_spelling_check();
   void flush_spelling();
+  bool first_sight(std::string seen);
   void note_author(const Record& r);
   void note_space(const Record& r);
   void flush_who();
