@@ -536,15 +536,12 @@ class Parser {
          "unresolved) or private, bot, edited, thread, reply");
   }
 
-  // A directory entry's lines (schema.h: the author and space directories).
+  // The keys listed under a directory's key (schema.h: the author and space
+  // directories).
   std::vector<std::string> listed(const std::string& key) const {
     const std::string entry = db_.get_metadata(key);
     std::vector<std::string> out;
-    for (size_t at = 0; at < entry.size();) {
-      size_t nl = std::min(entry.find('\n', at), entry.size());
-      out.push_back(entry.substr(at, nl - at));
-      at = nl + 1;
-    }
+    for (std::string_view line : directory_lines(entry)) out.emplace_back(line);
     return out;
   }
 

@@ -253,16 +253,21 @@ std::vector<std::string> space_aliases(const Record& r) {
   return out;
 }
 
+std::vector<std::string_view> directory_lines(std::string_view entry) {
+  std::vector<std::string_view> out;
+  while (!entry.empty()) {
+    size_t nl = entry.find('\n');
+    std::string_view k = entry.substr(0, nl);
+    if (!k.empty()) out.push_back(k);
+    entry.remove_prefix(nl == std::string_view::npos ? entry.size() : nl + 1);
+  }
+  return out;
+}
+
 std::string merge_who(std::string_view a, std::string_view b) {
   std::set<std::string_view> keys;
-  for (std::string_view list : {a, b}) {
-    while (!list.empty()) {
-      size_t nl = list.find('\n');
-      std::string_view k = list.substr(0, nl);
-      if (!k.empty()) keys.insert(k);
-      list.remove_prefix(nl == std::string_view::npos ? list.size() : nl + 1);
-    }
-  }
+  for (std::string_view list : {a, b})
+    for (std::string_view k : directory_lines(list)) keys.insert(k);
   std::string out;
   for (auto k : keys) {
     if (!out.empty()) out += '\n';

@@ -196,6 +196,8 @@ inline constexpr size_t kMaxWhoWord = 100;
 /// Two directory entries (sorted keys, one a line) as one: of the author
 /// directory and of the space directory alike.
 std::string merge_who(std::string_view a, std::string_view b);
+/// A directory entry's keys, one a line (empty lines skipped).
+std::vector<std::string_view> directory_lines(std::string_view entry);
 
 /// Metadata key prefix of the space directory: lore:in:<alias> lists, one a
 /// line and sorted, the spaces (lowercase) that go by that other name
