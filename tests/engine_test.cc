@@ -628,17 +628,17 @@ TEST(schema_test, a_document_has_the_filter_terms_the_schema_shows) {
   r.space = "Acme/API";
   r.space_aliases = {"#api", "#Acme/Api", "C9", std::string(kMaxWhoWord + 1, 'x')};
   EXPECT_EQ(space_aliases(r), (std::vector<std::string>{"api", "c9", std::string(kMaxWhoWord + 1, 'x')}));
-  std::set<std::string> spaces;
-  for (const auto& t : filter_terms(r))
-    if (t.starts_with("XIN:")) spaces.insert(t);
-  EXPECT_EQ(spaces, (std::set<std::string>{"XIN:acme/api", "XIN:" + std::string(kMaxWhoWord + 1, 'x')}));
+  auto space_terms = [&](const Record& rec) {
+    std::set<std::string> out;
+    for (const auto& t : filter_terms(rec))
+      if (t.starts_with("XIN:")) out.insert(t);
+    return out;
+  };
+  EXPECT_EQ(space_terms(r), (std::set<std::string>{"XIN:acme/api", "XIN:" + std::string(kMaxWhoWord + 1, 'x')}));
   // Names without a space to stand for are each a term of the document.
   r.space.clear();
   r.space_aliases = {"#Ops", "ops", "C9"};
-  spaces.clear();
-  for (const auto& t : filter_terms(r))
-    if (t.starts_with("XIN:")) spaces.insert(t);
-  EXPECT_EQ(spaces, (std::set<std::string>{"XIN:ops", "XIN:c9"}));
+  EXPECT_EQ(space_terms(r), (std::set<std::string>{"XIN:ops", "XIN:c9"}));
 
   EXPECT_EQ(kind_term("GitHub", "Pull_Request"), "XK:github:pull_request");
   // A ':' in a source would end it early: it is written '_'.
